@@ -1,0 +1,147 @@
+"""The pipeline: load -> validate -> model -> render -> write -> mkdocs build.
+
+Functions here return results or raise domain exceptions; printing and exit
+codes belong to ``cli.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ValidationFailed
+from .loader import load_content
+from .model import Site, build_site
+from .render import render_site
+from .validate import validate
+from .write import WriteStats, copy_tree, swap_in, sync_tree
+
+log = logging.getLogger("generator")
+
+
+class BuildFailed(Exception):
+    """MkDocs refused the generated pages; the previous docs/ and site/ are untouched."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things are. Every path is relative to ``root``."""
+
+    root: Path
+    content: str = "content"
+    seeds: str = "seeds"
+    templates: str = "templates"
+    pages: str = "pages"  # hand-written Markdown and assets, copied into docs/ as they are
+    docs: str = "docs"
+    site: str = "site"
+    config: str = "mkdocs.yml"
+    work: str = ".build"  # staging area for build-beside-then-swap
+
+    def path(self, name: str) -> Path:
+        return self.root / getattr(self, name)
+
+    def site_title(self) -> str:
+        """``site_name`` from mkdocs.yml, read without running any of its tags."""
+
+        class _Loader(yaml.SafeLoader):
+            pass
+
+        _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+        with self.path("config").open(encoding="utf-8") as fh:
+            config: Any = yaml.load(fh, Loader=_Loader)
+        return str(config.get("site_name", "Fact sheet")) if isinstance(config, dict) else "Fact sheet"
+
+
+def check(project: Project) -> Site:
+    """Load and validate everything; raise :class:`ValidationFailed` with every problem."""
+    content = load_content(project.root, project.content, project.seeds)
+    problems = validate(content)
+    if problems:
+        raise ValidationFailed(problems)
+    return build_site(content.documents, project.site_title())
+
+
+def generate_files(project: Project) -> dict[str, bytes]:
+    """Every file of docs/: generated pages plus the hand-written ones from pages/."""
+    site = check(project)
+    files = {
+        path: text.encode("utf-8") for path, text in render_site(site, project.path("templates")).items()
+    }
+    pages = project.path("pages")
+    if pages.is_dir():
+        for src in sorted(pages.rglob("*")):
+            if src.is_file() and not src.is_symlink():
+                rel = src.relative_to(pages).as_posix()
+                if rel in files:
+                    raise BuildFailed(f"pages/{rel} has the same path as a generated page")
+                files[rel] = src.read_bytes()
+    return files
+
+
+def generate(project: Project, out: Path | None = None) -> WriteStats:
+    """Write docs/ in place, touching only the files that change (used by ``serve``)."""
+    return sync_tree(out or project.path("docs"), generate_files(project))
+
+
+@contextmanager
+def _mkdocs_logging() -> Iterator[list[str]]:
+    """Collect MkDocs warnings and errors so the CLI can show them."""
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(f"{record.levelname}: {record.getMessage()}")
+
+    handler = _Collect(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    old_propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+
+
+def mkdocs_build(project: Project, docs: Path, site: Path) -> None:
+    """``mkdocs build --strict`` of ``docs`` into ``site``."""
+    from mkdocs.commands.build import build as run_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    with _mkdocs_logging() as messages:
+        try:
+            config = load_config(
+                str(project.path("config")), docs_dir=str(docs), site_dir=str(site), strict=True
+            )
+            run_build(config)
+        except (MkDocsException, SystemExit, OSError) as exc:
+            detail = "\n".join(messages) or str(exc)
+            raise BuildFailed(f"mkdocs build failed:\n{detail}") from None
+
+
+def build(project: Project) -> WriteStats:
+    """Check, generate docs/ and build site/ beside the old ones, then swap both in."""
+    files = generate_files(project)  # raises before anything is written
+    work = project.path("work")
+    new_docs, new_site = work / "docs", work / "site"
+    try:
+        copy_tree(project.path("docs"), new_docs)
+        stats = sync_tree(new_docs, files)
+        if new_site.exists():
+            shutil.rmtree(new_site)
+        mkdocs_build(project, new_docs, new_site)
+        swap_in([(new_docs, project.path("docs")), (new_site, project.path("site"))], work / "old")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return stats

@@ -1,0 +1,94 @@
+"""Command line: ``python -m generator check|build|generate|serve``.
+
+The only module that prints. Exit codes: 0 success, 1 content problems or a
+failed build, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import BuildFailed, Project, build, check, generate
+from .errors import FORMATS, ValidationFailed, format_problems
+from .render import RenderError
+from .write import WriteError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.split("\n")[0])
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    default_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    for name, help_text in (
+        ("check", "validate all content and list every problem"),
+        ("generate", "check, then write the Markdown pages into docs/"),
+        ("build", "check, generate docs/ and build the site into site/ with mkdocs --strict"),
+        ("serve", "preview the site, regenerating when content or templates change"),
+    ):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--format",
+            choices=FORMATS,
+            default=default_format,
+            help="how to print problems (default: text; github under GitHub Actions)",
+        )
+        if name == "serve":
+            p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own usage message
+        return EXIT_USAGE if exc.code else EXIT_OK
+    project = Project(args.project.resolve())
+    if not (project.root / "mkdocs.yml").is_file():
+        print(
+            f"error: {project.root} has no mkdocs.yml; run from the project folder or pass --project",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        if args.command == "check":
+            site = check(project)
+            print(
+                f"OK: {len(site.meetings)} meetings, {len(site.actors)} actors, {len(site.places)} places, "
+                f"{len(site.topics)} topics, {len(site.sources)} sources; no problems."
+            )
+        elif args.command == "generate":
+            stats = generate(project)
+            print(
+                f"docs/: {len(stats.written)} written, {stats.unchanged} unchanged, "
+                f"{len(stats.removed)} removed."
+            )
+        elif args.command == "build":
+            stats = build(project)
+            print(
+                f"Built site/ ({len(stats.written)} pages written, {stats.unchanged} unchanged, "
+                f"{len(stats.removed)} removed)."
+            )
+        elif args.command == "serve":
+            from .serve import serve
+
+            logging.basicConfig(level=logging.INFO, format="%(levelname)-7s - %(message)s")
+            serve(project, args.dev_addr, report=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except ValidationFailed as exc:
+        print(
+            format_problems(exc.problems, args.format),
+            file=sys.stdout if args.format == "json" else sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    except (BuildFailed, RenderError, WriteError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("Nothing was changed: docs/ and site/ are as they were.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK

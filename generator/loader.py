@@ -1,0 +1,352 @@
+"""Find and read content files and seed articles, keeping every value's line and column.
+
+YAML is read as a stream of parser events (libyaml's C parser when available)
+and turned into plain Python values by an explicit stack, not by PyYAML's
+constructor. That gives us, in one pass and in bounded memory:
+
+* the line and column of every key and value (for error messages);
+* duplicate keys rejected at any depth (PyYAML keeps the last one silently);
+* anchors and aliases rejected, so "billion laughs" cannot expand;
+* nesting depth bounded, so deep input cannot exhaust the stack;
+* only the plain YAML types: no ``!!python/...`` or other tags;
+* dates left as strings (``2024-11-05`` stays text; the schema checks it).
+
+Scalars follow the YAML 1.2 core schema: ``true``/``false`` are booleans,
+``yes``/``no``/``on``/``off`` are text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problem
+
+try:  # libyaml's parser is several times faster and keeps marks just the same
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KINDS = ("actors", "meetings", "places", "sources", "topics")
+MAX_DEPTH = 32
+MAX_BYTES = 1_000_000
+
+FieldPath = tuple[str | int, ...]
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+@dataclass
+class Document:
+    """One content file: its plain data plus the position of every value and key."""
+
+    kind: str  # the folder: actors, meetings, places, sources, topics
+    file: str  # path relative to the project root, with forward slashes
+    data: Any
+    marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+    def loc(self, path: FieldPath = (), *, key: bool = False) -> Location:
+        """The location of the value (or key) at ``path``, or of its nearest ancestor."""
+        p = tuple(path)
+        while True:
+            if key and p in self.key_marks:
+                line, col = self.key_marks[p]
+                return Location(self.file, line, col)
+            if p in self.marks:
+                line, col = self.marks[p]
+                return Location(self.file, line, col)
+            if not p:
+                return Location(self.file, 1, 1)
+            p = p[:-1]
+            key = False
+
+
+@dataclass
+class Content:
+    """Everything read from disk: documents, seed texts and the problems met on the way."""
+
+    documents: list[Document]
+    seeds: dict[str, str]
+    problems: list[Problem]
+
+
+def format_path(path: FieldPath) -> str:
+    """``('participants', 0, 'actor')`` -> ``participants[0].actor``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+class _YAMLError(Exception):
+    def __init__(self, line: int, col: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.code, self.message = line, col, code, message
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    m = event.start_mark
+    return (m.line + 1, m.column + 1)
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag, value = event.tag, event.value
+    if tag is None:  # untagged: plain scalars are resolved, quoted and block ones are text
+        return _resolve_plain(value) if event.implicit[0] else value
+    if tag == "!":  # the non-specific tag means text
+        return value
+    if tag not in _ALLOWED_TAGS:
+        raise _YAMLError(*_mark(event), "yaml-tag", f"tag {tag!r} is not allowed here")
+    return _typed(event, tag.removeprefix(_TAG), value)
+
+
+def _typed(event: yaml.ScalarEvent, name: str, value: str) -> Any:
+    resolved = _resolve_plain(value)
+    ok = {
+        "str": True,
+        "int": isinstance(resolved, int) and not isinstance(resolved, bool),
+        "float": isinstance(resolved, int | float) and not isinstance(resolved, bool),
+        "bool": isinstance(resolved, bool),
+        "null": resolved is None,
+    }.get(name, False)
+    if not ok:
+        raise _YAMLError(*_mark(event), "yaml-tag", f"{value!r} is not a valid !!{name}")
+    if name == "str":
+        return value
+    if name == "float":
+        return float(resolved)
+    return resolved
+
+
+def _resolve_plain(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+        return float(value)
+    return value
+
+
+def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[FieldPath, tuple[int, int]]]:
+    """Parse one YAML document into plain data plus value and key marks.
+
+    Raises ``_YAMLError`` with a 1-based line and column for anything we refuse.
+    """
+    marks: dict[FieldPath, tuple[int, int]] = {}
+    key_marks: dict[FieldPath, tuple[int, int]] = {}
+    # Each frame: [container, path, pending_key, seen_keys]
+    stack: list[list[Any]] = []
+    root: Any = None
+    have_root = False
+    documents = 0
+
+    def place(value: Any, event: Any) -> FieldPath:
+        nonlocal root, have_root
+        if not stack:
+            root, have_root = value, True
+            marks[()] = _mark(event)
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            child: FieldPath = (*path, len(container))
+            container.append(value)
+            marks[child] = _mark(event)
+            return child
+        if frame[2] is None:  # this value is a key
+            if not isinstance(value, str | int | float | bool) or value is None:
+                raise _YAMLError(*_mark(event), "yaml-key", "mapping keys must be plain text")
+            key = str(value)
+            if key in frame[3]:
+                first = frame[3][key]
+                raise _YAMLError(
+                    *_mark(event),
+                    "duplicate-key",
+                    f"duplicate key {key!r} (first defined on line {first[0]}); "
+                    "YAML keeps only one of them, so remove or rename the other",
+                )
+            frame[3][key] = _mark(event)
+            frame[2] = key
+            key_marks[(*path, key)] = _mark(event)
+            return ()
+        key = frame[2]
+        frame[2] = None
+        child = (*path, key)
+        container[key] = value
+        marks[child] = _mark(event)
+        return child
+
+    try:
+        events = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _YAMLError(
+                        *_mark(event), "yaml-documents", "one file holds one document: remove '---'"
+                    )
+            elif isinstance(event, yaml.AliasEvent):
+                raise _YAMLError(
+                    *_mark(event), "yaml-alias", "aliases (*name) are not allowed: write the value out"
+                )
+            elif isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if event.anchor is not None:
+                    raise _YAMLError(
+                        *_mark(event), "yaml-anchor", "anchors (&name) are not allowed: write values out"
+                    )
+                if isinstance(event, yaml.ScalarEvent):
+                    place(_scalar(event), event)
+                    continue
+                expected = _TAG + ("map" if isinstance(event, yaml.MappingStartEvent) else "seq")
+                if event.tag not in (None, "!", expected):
+                    raise _YAMLError(*_mark(event), "yaml-tag", f"tag {event.tag!r} is not allowed here")
+                if len(stack) >= MAX_DEPTH:
+                    raise _YAMLError(*_mark(event), "yaml-depth", f"nested more than {MAX_DEPTH} levels deep")
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                    raise _YAMLError(*_mark(event), "yaml-key", "mapping keys must be plain text")
+                path = place(container, event)
+                stack.append([container, path, None, {}])
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                stack.pop()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = exc.problem or str(exc)
+        if exc.context:
+            message = f"{message} ({exc.context})"
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            message += "; indent with spaces, not tabs"
+        raise _YAMLError(line, col, "yaml-syntax", message) from None
+    except yaml.YAMLError as exc:
+        raise _YAMLError(0, 0, "yaml-syntax", str(exc)) from None
+    if not have_root:
+        raise _YAMLError(1, 1, "empty-file", "the file holds no YAML document")
+    return root, marks, key_marks
+
+
+def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
+    """Read a file as strict UTF-8 without a byte-order mark."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        return None, Problem(Location(rel), "file-size", f"file is larger than {MAX_BYTES} bytes")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, Problem(
+            Location(rel, 1, 1),
+            "encoding",
+            "file starts with a byte-order mark: save it as UTF-8 without BOM",
+        )
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(
+            Location(rel, line, col), "encoding", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+        )
+
+
+def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, Problem | None]:
+    """Read and parse one content file."""
+    text, problem = _read_text(path, rel)
+    if text is None:
+        return None, problem
+    if not text.strip():
+        return None, Problem(Location(rel, 1, 1), "empty-file", "file is empty")
+    try:
+        data, marks, key_marks = parse_yaml(text)
+    except _YAMLError as exc:
+        return None, Problem(Location(rel, exc.line, exc.col), exc.code, exc.message)
+    except RecursionError:  # pragma: no cover - MAX_DEPTH stops this first
+        return None, Problem(Location(rel, 1, 1), "yaml-depth", "nested too deeply")
+    return Document(kind, rel, data, marks, key_marks), None
+
+
+def _entries(content_root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Each entry of content/ and of its kind folders, sorted, with its kind if it is in one.
+
+    Kind folders themselves are not yielded; nothing below an unexpected folder is.
+    """
+    for top in sorted(content_root.iterdir(), key=lambda p: p.name):
+        if top.name in KINDS and top.is_dir() and not top.is_symlink():
+            for entry in sorted(top.iterdir(), key=lambda p: p.name):
+                yield entry, top.name
+        else:
+            yield top, None
+
+
+def _refusal(entry: Path, kind: str | None) -> tuple[str, str] | None:
+    """Why ``entry`` cannot be a content file, as (code, message), or None if it can."""
+    if entry.is_symlink():
+        return "symlink", "symbolic links are not allowed in content: copy the file"
+    if entry.is_dir():
+        return "layout", f"unexpected folder: content holds only the folders {', '.join(KINDS)}"
+    if kind is None:
+        return "layout", f"files belong in content/<kind>/<id>.yaml, kind one of {', '.join(KINDS)}"
+    if entry.suffix != ".yaml":
+        hint = " (rename .yml to .yaml)" if entry.suffix == ".yml" else ""
+        return "layout", f"content files end in .yaml{hint}"
+    if not entry.is_file():
+        return "layout", "not a regular file"
+    return None
+
+
+def load_content(project: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> Content:
+    """Discover and read every content file and seed, in sorted order."""
+    problems: list[Problem] = []
+    documents: list[Document] = []
+    content_root = project / content_dir
+    if not content_root.is_dir():
+        problems.append(Problem(Location(content_dir), "missing", "content folder not found"))
+    else:
+        for entry, kind in _entries(content_root):
+            if entry.name.startswith(".") or entry.name == "README.md":
+                continue
+            rel = entry.relative_to(project).as_posix()
+            refusal = _refusal(entry, kind)
+            if refusal or kind is None:
+                code, message = refusal or ("layout", "unexpected file")
+                problems.append(Problem(Location(rel), code, message))
+                continue
+            doc, problem = load_document(entry, rel, kind)
+            if problem:
+                problems.append(problem)
+            if doc:
+                documents.append(doc)
+    seeds = load_seeds(project / seeds_dir, project, problems)
+    return Content(documents, seeds, problems)
+
+
+def load_seeds(root: Path, project: Path, problems: list[Problem]) -> dict[str, str]:
+    """The text of every ``seeds/*.txt`` file, by file name."""
+    seeds: dict[str, str] = {}
+    if not root.is_dir():
+        return seeds
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.suffix != ".txt" or entry.is_symlink() or not entry.is_file():
+            continue
+        text, problem = _read_text(entry, entry.relative_to(project).as_posix())
+        if problem:
+            problems.append(problem)
+        elif text is not None:
+            seeds[entry.name] = text
+    return seeds

@@ -1,0 +1,492 @@
+"""The site model: frozen records built from valid documents, plus every back-reference.
+
+Built once, before anything is rendered, so that templates only read. Every
+listing here has a named sort key, so output does not depend on file order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .loader import Document
+from .schema import date_key, precision
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    excerpt: str
+    translation: str
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    lang: str
+    script: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Point:
+    claim: str
+    citations: tuple[Citation, ...]
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    speaker: str
+    source: str
+    quote: str
+    translation: str
+    direct: bool = True
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    citations: tuple[Citation, ...]
+    of: str | None = None
+    start: str | None = None
+    end: str | None = None
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingDate:
+    on: str
+    end: str | None = None
+    inferred: str | None = None
+
+    @property
+    def precision(self) -> str:
+        return precision(self.on)
+
+
+@dataclass(frozen=True)
+class Participant:
+    actor: str
+    side: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    seed: str
+    language: str
+    title: str
+    published: str | None = None
+    published_note: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    file: str
+    kind: str
+    name: str
+    citations: tuple[Citation, ...]
+    other_names: tuple[Name, ...] = ()
+    description: str | None = None
+    affiliation: str | None = None
+    roles: tuple[Role, ...] = ()
+    points: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    file: str
+    kind: str
+    name: str
+    citations: tuple[Citation, ...]
+    other_names: tuple[Name, ...] = ()
+    country: str | None = None
+    within: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    file: str
+    name: str
+    description: str | None = None
+    points: tuple[Point, ...] = ()
+    statements: tuple[Statement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    file: str
+    title: str
+    kind: str
+    status: str
+    summary: str
+    citations: tuple[Citation, ...]
+    date: MeetingDate | None = None
+    place: str | None = None
+    participants: tuple[Participant, ...] = ()
+    points: tuple[Point, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    topics: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[int, tuple[int, int, int], str]:
+        """Dated meetings in date order (coarser dates first within a period), undated last."""
+        if self.date is None:
+            return (1, (0, 0, 0), self.id)
+        return (0, date_key(self.date.on), self.id)
+
+    def citations_all(self) -> tuple[Citation, ...]:
+        """The meeting's own citations, then those of its points, in order."""
+        out = list(self.citations)
+        for p in self.points:
+            out.extend(p.citations)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class CitationUse:
+    """Where a citation is used: which page, and what it supports there."""
+
+    citation: Citation
+    kind: str  # actors, meetings, places, topics
+    id: str
+    supports: str
+
+
+@dataclass(frozen=True)
+class StatementUse:
+    statement: Statement
+    kind: str  # meetings or topics
+    id: str
+
+
+@dataclass(frozen=True)
+class DateEntry:
+    """One calendar page: a year, a month or a day."""
+
+    key: str  # "2019", "2019-04" or "2019-04-25"
+    meetings: tuple[str, ...]
+    sources: tuple[str, ...]
+    children: tuple[str, ...] = ()  # the months of a year, the days of a month
+
+    @property
+    def precision(self) -> str:
+        return precision(self.key)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the templates see, with back-references precomputed."""
+
+    title: str
+    sources: dict[str, Source]
+    actors: dict[str, Actor]
+    places: dict[str, Place]
+    topics: dict[str, Topic]
+    meetings: dict[str, Meeting]
+    timeline: tuple[str, ...]  # meeting ids in date order, undated last
+    meetings_by_actor: dict[str, tuple[str, ...]]
+    meetings_by_place: dict[str, tuple[str, ...]]
+    meetings_by_topic: dict[str, tuple[str, ...]]
+    related_to: dict[str, tuple[str, ...]]  # both directions of `related`
+    met_with: dict[str, tuple[tuple[str, int], ...]]  # actor -> (other actor, shared meetings)
+    statements_by_actor: dict[str, tuple[StatementUse, ...]]
+    claims_by_actor: dict[str, tuple[tuple[Point, str, str], ...]]  # (point, kind, id)
+    members: dict[str, tuple[str, ...]]  # actor -> actors affiliated with it
+    places_in: dict[str, tuple[str, ...]]  # actor (state) or place -> places in it
+    citations_by_source: dict[str, tuple[CitationUse, ...]]
+    statements_by_source: dict[str, tuple[StatementUse, ...]]
+    dates: dict[str, DateEntry] = field(default_factory=dict)
+
+    @property
+    def dated(self) -> tuple[str, ...]:
+        """Meeting ids with a date, in date order."""
+        return tuple(mid for mid in self.timeline if self.meetings[mid].date is not None)
+
+    @property
+    def years(self) -> tuple[str, ...]:
+        """The year pages, in order."""
+        return tuple(k for k in self.dates if len(k) == 4)
+
+    def name_of(self, kind: str, id: str) -> str:
+        record: Any = getattr(self, kind)[id]
+        return str(record.title if kind in ("meetings", "sources") else record.name)
+
+
+def _tuple(items: Any, build: Any) -> tuple[Any, ...]:
+    return tuple(build(i) for i in items or ())
+
+
+def _citations(items: Any) -> tuple[Citation, ...]:
+    return _tuple(items, lambda c: Citation(c["source"], c["excerpt"], c["translation"]))
+
+
+def _points(items: Any) -> tuple[Point, ...]:
+    return _tuple(items, lambda p: Point(p["claim"], _citations(p["citations"]), p.get("by")))
+
+
+def _statements(items: Any) -> tuple[Statement, ...]:
+    return _tuple(
+        items,
+        lambda s: Statement(
+            s["speaker"], s["source"], s["quote"], s["translation"], s.get("direct", True) is not False
+        ),
+    )
+
+
+def _names(items: Any) -> tuple[Name, ...]:
+    return _tuple(
+        items, lambda n: Name(n["name"], n["lang"], n.get("script"), n.get("note"), n.get("source"))
+    )
+
+
+def _record(doc: Document) -> Any:
+    d: dict[str, Any] = doc.data
+    common = {"id": d["id"], "file": doc.file}
+    if doc.kind == "sources":
+        return Source(
+            **common,
+            seed=d["seed"],
+            language=d["language"],
+            title=d["title"],
+            published=d.get("published"),
+            published_note=d.get("published_note"),
+            publisher=d.get("publisher"),
+            url=d.get("url"),
+            description=d.get("description"),
+        )
+    if doc.kind == "actors":
+        roles = _tuple(
+            d.get("roles"),
+            lambda r: Role(
+                r["title"],
+                _citations(r["citations"]),
+                r.get("of"),
+                r.get("start"),
+                r.get("end"),
+                r.get("as_of"),
+            ),
+        )
+        return Actor(
+            **common,
+            kind=d["kind"],
+            name=d["name"],
+            citations=_citations(d["citations"]),
+            other_names=_names(d.get("other_names")),
+            description=d.get("description"),
+            affiliation=d.get("affiliation"),
+            roles=roles,
+            points=_points(d.get("points")),
+        )
+    if doc.kind == "places":
+        return Place(
+            **common,
+            kind=d["kind"],
+            name=d["name"],
+            citations=_citations(d["citations"]),
+            other_names=_names(d.get("other_names")),
+            country=d.get("country"),
+            within=d.get("within"),
+            description=d.get("description"),
+        )
+    if doc.kind == "topics":
+        return Topic(
+            **common,
+            name=d["name"],
+            description=d.get("description"),
+            points=_points(d.get("points")),
+            statements=_statements(d.get("statements")),
+        )
+    date = d.get("date")
+    return Meeting(
+        **common,
+        title=d["title"],
+        kind=d["kind"],
+        status=d["status"],
+        summary=d["summary"],
+        citations=_citations(d["citations"]),
+        date=MeetingDate(date["on"], date.get("end"), date.get("inferred")) if date else None,
+        place=d.get("place"),
+        participants=_tuple(
+            d.get("participants"), lambda p: Participant(p["actor"], p["side"], p.get("role"))
+        ),
+        points=_points(d.get("points")),
+        statements=_statements(d.get("statements")),
+        topics=tuple(d.get("topics") or ()),
+        related=tuple(d.get("related") or ()),
+    )
+
+
+def _days(start: str, end: str | None) -> list[str]:
+    """Every day from ``start`` to ``end`` (both day-precise), at most 366 of them."""
+    if end is None or len(start) != 10 or len(end) != 10:
+        return [start] if len(start) == 10 else []
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    n = min((last - first).days, 365)
+    return [(first + dt.timedelta(days=i)).isoformat() for i in range(n + 1)]
+
+
+def _freeze(d: dict[str, list[Any]], key: Any = None) -> dict[str, tuple[Any, ...]]:
+    return {k: tuple(sorted(v, key=key) if key else v) for k, v in sorted(d.items())}
+
+
+def build_site(documents: list[Document], title: str) -> Site:
+    """The site model from documents that passed validation."""
+    by_kind: dict[str, dict[str, Any]] = defaultdict(dict)
+    for doc in sorted(documents, key=lambda d: (d.kind, d.data["id"])):
+        by_kind[doc.kind][doc.data["id"]] = _record(doc)
+    sources: dict[str, Source] = by_kind["sources"]
+    actors: dict[str, Actor] = by_kind["actors"]
+    places: dict[str, Place] = by_kind["places"]
+    topics: dict[str, Topic] = by_kind["topics"]
+    meetings: dict[str, Meeting] = by_kind["meetings"]
+
+    timeline = tuple(m.id for m in sorted(meetings.values(), key=lambda m: m.sort_key))
+    order = {mid: i for i, mid in enumerate(timeline)}
+    in_time = order.__getitem__
+
+    by_actor: dict[str, list[str]] = defaultdict(list)
+    by_place: dict[str, list[str]] = defaultdict(list)
+    by_topic: dict[str, list[str]] = defaultdict(list)
+    related: dict[str, set[str]] = defaultdict(set)
+    pairs: dict[str, Counter[str]] = defaultdict(Counter)
+    statements: dict[str, list[StatementUse]] = defaultdict(list)
+    claims: dict[str, list[tuple[Point, str, str]]] = defaultdict(list)
+    cites: dict[str, list[CitationUse]] = defaultdict(list)
+    said_in: dict[str, list[StatementUse]] = defaultdict(list)
+    date_meetings: dict[str, set[str]] = defaultdict(set)
+    date_sources: dict[str, set[str]] = defaultdict(set)
+
+    def use(kind: str, id: str, supports: str, citations: tuple[Citation, ...]) -> None:
+        for c in citations:
+            cites[c.source].append(CitationUse(c, kind, id, supports))
+
+    def points(kind: str, id: str, items: tuple[Point, ...]) -> None:
+        for p in items:
+            use(kind, id, p.claim, p.citations)
+            if p.by:
+                claims[p.by].append((p, kind, id))
+
+    def said(kind: str, id: str, items: tuple[Statement, ...]) -> None:
+        for s in items:
+            u = StatementUse(s, kind, id)
+            statements[s.speaker].append(u)
+            said_in[s.source].append(u)
+
+    for m in meetings.values():
+        people = [p.actor for p in m.participants]
+        for a in people:
+            by_actor[a].append(m.id)
+            pairs[a].update(b for b in people if b != a)
+        if m.place:
+            by_place[m.place].append(m.id)
+        for t in m.topics:
+            by_topic[t].append(m.id)
+        for r in m.related:
+            related[m.id].add(r)
+            related[r].add(m.id)
+        use("meetings", m.id, m.title, m.citations)
+        points("meetings", m.id, m.points)
+        said("meetings", m.id, m.statements)
+        if m.date:
+            keys = set(_days(m.date.on, m.date.end))
+            for d in (m.date.on, m.date.end):
+                if d:
+                    keys.update({d[:4], d[:7]} if len(d) >= 7 else {d})
+            for k in keys:
+                date_meetings[k].add(m.id)
+    for a in actors.values():
+        use("actors", a.id, a.name, a.citations)
+        for r in a.roles:
+            use("actors", a.id, r.title, r.citations)
+        points("actors", a.id, a.points)
+    for p in places.values():
+        use("places", p.id, p.name, p.citations)
+    for t in topics.values():
+        points("topics", t.id, t.points)
+        said("topics", t.id, t.statements)
+    for s in sources.values():
+        if s.published:
+            for k in {s.published[:4], s.published[:7], s.published}:
+                date_sources[k].add(s.id)
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for a in actors.values():
+        if a.affiliation:
+            members[a.affiliation].append(a.id)
+    places_in: dict[str, list[str]] = defaultdict(list)
+    for p in places.values():
+        for parent in {p.country, p.within} - {None}:
+            places_in[str(parent)].append(p.id)
+
+    def use_key(u: CitationUse | StatementUse) -> tuple[str, str]:
+        return (u.kind, u.id)
+
+    keys = sorted(set(date_meetings) | set(date_sources))
+    children: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        if len(k) > 4:
+            children[k[: len(k) - 3]].append(k)
+    dates = {
+        k: DateEntry(
+            k,
+            tuple(sorted(date_meetings.get(k, ()), key=in_time)),
+            tuple(sorted(date_sources.get(k, ()))),
+            tuple(children.get(k, ())),
+        )
+        for k in keys
+    }
+    return Site(
+        title=title,
+        sources=sources,
+        actors=actors,
+        places=places,
+        topics=topics,
+        meetings=meetings,
+        timeline=timeline,
+        meetings_by_actor=_freeze(by_actor, in_time),
+        meetings_by_place=_freeze(by_place, in_time),
+        meetings_by_topic=_freeze(by_topic, in_time),
+        related_to={k: tuple(sorted(v, key=in_time)) for k, v in sorted(related.items())},
+        met_with={
+            k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
+            for k, c in sorted(pairs.items())
+        },
+        statements_by_actor=_freeze(statements),
+        claims_by_actor=_freeze(claims),
+        members=_freeze(members, lambda i: (actors[i].name, i)),
+        places_in=_freeze(places_in, lambda i: (places[i].name, i)),
+        citations_by_source={k: tuple(sorted(v, key=use_key)) for k, v in sorted(cites.items())},
+        statements_by_source={k: tuple(sorted(v, key=use_key)) for k, v in sorted(said_in.items())},
+        dates=dates,
+    )

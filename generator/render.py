@@ -1,0 +1,191 @@
+"""Pure rendering: (site model, templates) -> ``{relative path: text}``.
+
+Every ``{{ value }}`` a template prints is escaped for Markdown and HTML unless
+it is an :class:`Md` value built here (links, footnote marks), so text from
+content stays text on the page whatever it contains.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+
+from .model import MONTHS, Citation, Site
+from .schema import LANGUAGES, precision
+
+
+class Md(str):
+    """Markdown that is already safe: printed as it is."""
+
+
+class RenderError(Exception):
+    """A template failed; the message names the template and the page."""
+
+
+_INLINE = re.compile(r"([\\`*_{}\[\]|])")
+_LEADING = re.compile(r"^([#+=\-]|\d+(?=[.)]))")
+_SPACE = re.compile(r"\s+")
+
+
+def md_escape(text: str) -> str:
+    """Make ``text`` render literally in Markdown: one line, no markup, no HTML."""
+    text = _SPACE.sub(" ", text).strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(r"\\\1", text)
+    return _LEADING.sub(r"\\\1", text)
+
+
+def _finalize(value: Any) -> str:
+    # Md: links and note marks built in render.py; Markup: a macro's output marked `| safe`.
+    if isinstance(value, Md | markupsafe.Markup):
+        return value
+    if value is None or isinstance(value, jinja2.Undefined):
+        raise RenderError("a template printed an empty value; guard it with {% if %}")
+    return md_escape(str(value))
+
+
+def format_date(value: str) -> str:
+    """``2019`` -> 2019; ``2019-04`` -> April 2019; ``2019-04-05`` -> 5 April 2019."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return value
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def fold(text: str) -> str:
+    """Text without accents or diacritics (Λαβρόφ -> Λαβροφ, Lavrovi stays), for search."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def search_variants(names: list[str]) -> list[str]:
+    """Accent-free spellings of ``names`` that are not already among them, sorted."""
+    have = {n.casefold() for n in names}
+    out = {fold(n) for n in names}
+    return sorted(v for v in out if v.casefold() not in have)
+
+
+@dataclass
+class Notes:
+    """Footnotes of one page: each distinct citation gets one number, in order of first use."""
+
+    numbers: dict[Citation, int] = field(default_factory=dict)
+
+    def ref(self, citation: Citation) -> Md:
+        n = self.numbers.setdefault(citation, len(self.numbers) + 1)
+        return Md(f"[^{n}]")
+
+    def refs(self, citations: tuple[Citation, ...]) -> Md:
+        return Md("".join(self.ref(c) for c in citations))
+
+    @property
+    def items(self) -> list[tuple[int, Citation]]:
+        return [(n, c) for c, n in self.numbers.items()]
+
+
+PAGE_DIRS = {
+    "meetings": "meetings",
+    "actors": "actors",
+    "places": "places",
+    "topics": "topics",
+    "sources": "sources",
+    "dates": "dates",
+}
+
+
+def page_path(kind: str, id: str) -> str:
+    """Where the page of a record lives, relative to docs/."""
+    return f"{PAGE_DIRS[kind]}/{id}.md"
+
+
+def _make_env(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date=format_date,
+        precision=precision,
+        language=lambda code: LANGUAGES.get(code, code),
+        fold=fold,
+        json=lambda v: Md(json.dumps(v, ensure_ascii=False, sort_keys=True)),
+    )
+    env.globals.update(search_variants=search_variants, format_date=format_date)
+    return env
+
+
+@dataclass
+class _Page:
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+def _pages(site: Site) -> list[_Page]:
+    pages = [
+        _Page("index.md", "home.md.j2", {}),
+        _Page("timeline.md", "timeline.md.j2", {}),
+        _Page("dates/index.md", "dates_index.md.j2", {}),
+    ]
+    for kind, records in (
+        ("meetings", site.meetings),
+        ("actors", site.actors),
+        ("places", site.places),
+        ("topics", site.topics),
+        ("sources", site.sources),
+    ):
+        pages.append(_Page(f"{PAGE_DIRS[kind]}/index.md", f"{kind}_index.md.j2", {}))
+        singular = kind[:-1]
+        for id, record in records.items():
+            pages.append(_Page(page_path(kind, id), f"{singular}.md.j2", {singular: record}))
+    for key, entry in site.dates.items():
+        pages.append(_Page(page_path("dates", key), "date.md.j2", {"entry": entry}))
+    return pages
+
+
+def render_site(site: Site, templates: Path) -> dict[str, str]:
+    """Every generated page, by its path relative to docs/; pure and deterministic."""
+    env = _make_env(templates)
+    out: dict[str, str] = {}
+    for page in _pages(site):
+        if page.path in out:
+            raise RenderError(f"two pages would be written to {page.path}")
+        out[page.path] = _render(env, site, page)
+    return dict(sorted(out.items()))
+
+
+def _render(env: jinja2.Environment, site: Site, page: _Page) -> str:
+    here = posixpath.dirname(page.path)
+
+    def url(kind: str, id: str | None = None) -> Md:
+        target = f"{PAGE_DIRS.get(kind, kind)}/index.md" if id is None else page_path(kind, id)
+        return Md(posixpath.relpath(target, here or "."))
+
+    def to(path: str) -> Md:
+        return Md(posixpath.relpath(path, here or "."))
+
+    def link(kind: str, id: str) -> Md:
+        label = format_date(id) if kind == "dates" else site.name_of(kind, id)
+        return Md(f"[{md_escape(label)}]({url(kind, id)})")
+
+    helpers: dict[str, Callable[..., Any]] = {"url": url, "to": to, "link": link}
+    try:
+        template = env.get_template(page.template)
+        return template.render(site=site, page=page.path, notes=Notes(), **helpers, **page.context)
+    except (jinja2.TemplateError, RenderError) as exc:
+        raise RenderError(f"templates/{page.template} failed for {page.path}: {exc}") from exc

@@ -1,0 +1,78 @@
+"""``serve``: MkDocs' live-reloading server over docs/, regenerated when a source changes.
+
+A watchdog observer (already a dependency of MkDocs) watches content/,
+templates/, pages/ and seeds/. After a short quiet period the pages are
+regenerated in place; only changed files are rewritten, and MkDocs, which
+watches docs/, rebuilds and reloads the browser. Invalid content is reported
+and the last good pages stay up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildFailed, Project, generate
+from .errors import ValidationFailed, format_problems
+from .render import RenderError
+
+QUIET_SECONDS = 0.2
+
+
+class _Regenerate(FileSystemEventHandler):
+    def __init__(self, project: Project, report: Callable[[str], None]) -> None:
+        self.project, self.report = project, report
+        self.timer: threading.Timer | None = None
+        self.lock = threading.Lock()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or str(event.src_path).endswith("~"):
+            return
+        with self.lock:
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(QUIET_SECONDS, self.run)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def run(self) -> None:
+        report_regeneration(self.project, self.report)
+
+
+def report_regeneration(project: Project, report: Callable[[str], None]) -> bool:
+    """Regenerate docs/ in place; report what changed or what is wrong."""
+    try:
+        stats = generate(project)
+    except ValidationFailed as exc:
+        report(format_problems(exc.problems, "text") + "\nThe previous pages stay up until this is fixed.")
+        return False
+    except (BuildFailed, RenderError) as exc:
+        report(f"error: {exc}")
+        return False
+    if stats.written or stats.removed:
+        report(f"Regenerated: {len(stats.written)} written, {len(stats.removed)} removed.")
+    return True
+
+
+def serve(project: Project, dev_addr: str, report: Callable[[str], None]) -> None:
+    """Generate docs/, then serve it with live reload until interrupted."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    if not report_regeneration(project, report) and not project.path("docs").is_dir():
+        raise BuildFailed("fix the problems above, then run serve again")
+    handler = _Regenerate(project, report)
+    observer = Observer()
+    for name in ("content", "templates", "pages", "seeds"):
+        path: Path = project.path(name)
+        if path.is_dir():
+            observer.schedule(handler, str(path), recursive=True)
+    observer.daemon = True
+    observer.start()
+    try:
+        mkdocs_serve(config_file=str(project.path("config")), dev_addr=dev_addr, livereload=True)
+    finally:
+        observer.stop()

@@ -1,0 +1,193 @@
+"""Pure validation: documents and seeds in, problems out.
+
+Per file first (the schema in ``schema.py``, the id matching the file name),
+then across files: ids unique, references resolve, excerpts found verbatim in
+their seed, a meeting reported as held cited by a source published on or after
+it. Every problem is collected; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .errors import Problem
+from .loader import Content, Document, FieldPath, format_path
+from .schema import SCHEMAS, SLUG, Checker, date_le, did_you_mean
+
+_QUOTES = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "«": '"',
+        "»": '"',
+        "″": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "‹": "'",
+        "›": "'",
+        "′": "'",
+        "`": "'",
+    }
+)
+_SPACE = re.compile(r"\s+")
+SLUG_RE = re.compile(SLUG)
+
+
+def normalise(text: str) -> str:
+    """Text as compared for verbatim checks: NFC, one kind of quote mark, single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=64)
+def _normalised_seed(text: str, fold: bool) -> str:
+    n = normalise(text)
+    return n.casefold() if fold else n
+
+
+@dataclass
+class _FileResult:
+    doc: Document
+    refs: list[tuple[str, str, FieldPath]] = field(default_factory=list)
+    verbatim: list[tuple[FieldPath, str, str, str, bool]] = field(default_factory=list)
+    valid: bool = True
+
+
+def _check_file(doc: Document, problems: list[Problem]) -> _FileResult:
+    result = _FileResult(doc)
+
+    def emit(path: FieldPath, code: str, message: str) -> None:
+        result.valid = False
+        key = code == "unknown-key"
+        problems.append(Problem(doc.loc(path, key=key), code, message, format_path(path)))
+
+    checker = Checker(emit)
+    SCHEMAS[doc.kind].check(doc.data, (), checker)
+    result.refs, result.verbatim = checker.refs, checker.verbatim
+    data = doc.data
+    doc_id = data.get("id") if isinstance(data, dict) else None
+    if isinstance(doc_id, str) and SLUG_RE.match(doc_id) and doc_id != doc.stem:
+        emit(
+            ("id",),
+            "id-filename",
+            f"id {doc_id!r} must equal the file name {doc.stem!r} (rename one of them)",
+        )
+    return result
+
+
+def validate(content: Content) -> list[Problem]:
+    """Every problem in the content, sorted by file, line and column."""
+    problems = list(content.problems)
+    results = [_check_file(doc, problems) for doc in content.documents]
+
+    ids: dict[str, dict[str, Document]] = {kind: {} for kind in SCHEMAS}
+    for r in results:
+        data = r.doc.data
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            continue
+        seen = ids[r.doc.kind].get(data["id"])
+        if seen is not None:
+            problems.append(
+                Problem(
+                    r.doc.loc(("id",)), "duplicate-id", f"id {data['id']!r} is also used by {seen.file}", "id"
+                )
+            )
+        else:
+            ids[r.doc.kind][data["id"]] = r.doc
+    known: dict[str, set[str]] = {kind: set(docs) for kind, docs in ids.items()}
+    known["seeds"] = set(content.seeds)
+
+    sources = ids["sources"]
+    for r in results:
+        doc = r.doc
+        for kind, ref, path in r.refs:
+            if ref not in known[kind]:
+                where = "seeds/" if kind == "seeds" else f"content/{kind}/"
+                problems.append(
+                    Problem(
+                        doc.loc(path),
+                        "reference",
+                        f"{ref!r} not found in {where}{did_you_mean(ref, known[kind])}",
+                        format_path(path),
+                    )
+                )
+        for path, source_id, text, name, fold in r.verbatim:
+            source = sources.get(source_id)
+            if source is None:
+                continue  # reported above as a dangling reference
+            seed = source.data.get("seed") if isinstance(source.data, dict) else None
+            if not isinstance(seed, str) or seed not in content.seeds:
+                continue  # reported on the source file
+            haystack = _normalised_seed(content.seeds[seed], fold)
+            needle = normalise(text).casefold() if fold else normalise(text)
+            if needle not in haystack:
+                problems.append(
+                    Problem(
+                        doc.loc(path),
+                        "not-in-seed",
+                        f"{name} not found verbatim in seeds/{seed} (source {source_id!r}): "
+                        f"{_snippet(text)}; copy it from the article exactly",
+                        format_path(path),
+                    )
+                )
+        if doc.kind == "meetings" and r.valid:
+            problems.extend(_check_held(doc, sources))
+        if doc.kind == "actors" and r.valid and doc.data.get("affiliation") == doc.data.get("id"):
+            problems.append(
+                Problem(
+                    doc.loc(("affiliation",)),
+                    "reference",
+                    "an actor cannot be affiliated with itself",
+                    "affiliation",
+                )
+            )
+    return sorted(set(problems))
+
+
+def _snippet(text: str, width: int = 60) -> str:
+    flat = normalise(text)
+    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
+
+
+def _citing_sources(data: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for cit in data.get("citations") or []:
+        found.add(cit["source"])
+    for point in data.get("points") or []:
+        for cit in point["citations"]:
+            found.add(cit["source"])
+    return found
+
+
+def _check_held(doc: Document, sources: dict[str, Document]) -> list[Problem]:
+    """A meeting reported as held needs a citing source published on or after its date."""
+    data = doc.data
+    if data.get("status") != "held" or not data.get("date"):
+        return []
+    start = data["date"]["on"]
+    dated = {}
+    for sid in _citing_sources(data):
+        src = sources.get(sid)
+        published = src.data.get("published") if src and isinstance(src.data, dict) else None
+        if isinstance(published, str):
+            dated[sid] = published
+    if not dated or any(date_le(start, pub) for pub in dated.values()):
+        return []
+    listing = ", ".join(f"{sid} ({pub})" for sid, pub in sorted(dated.items()))
+    return [
+        Problem(
+            doc.loc(("status",)),
+            "held-before-source",
+            f"status is 'held' but the meeting ({start}) is after every citing source: {listing}; "
+            "use 'planned' or 'expected', or cite a later source",
+            "status",
+        )
+    ]
