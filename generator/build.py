@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import ValidationFailed
+from .export import export_files
 from .loader import load_content
 from .model import Site, build_site
 from .render import render_site
@@ -70,11 +71,10 @@ def check(project: Project) -> Site:
 
 
 def generate_files(project: Project) -> dict[str, bytes]:
-    """Every file of docs/: generated pages plus the hand-written ones from pages/."""
+    """Every file of docs/: generated pages and data, plus the hand-written ones from pages/."""
     site = check(project)
-    files = {
-        path: text.encode("utf-8") for path, text in render_site(site, project.path("templates")).items()
-    }
+    rendered = {**render_site(site, project.path("templates")), **export_files(site)}
+    files = {path: text.encode("utf-8") for path, text in sorted(rendered.items())}
     pages = project.path("pages")
     if pages.is_dir():
         for src in sorted(pages.rglob("*")):

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from .charts import graph_svg, timeline_svg
 from .model import MONTHS, Citation, Site
 from .schema import LANGUAGES, precision
 
@@ -140,6 +141,8 @@ def _pages(site: Site) -> list[_Page]:
     pages = [
         _Page("index.md", "home.md.j2", {}),
         _Page("timeline.md", "timeline.md.j2", {}),
+        _Page("graph.md", "graph.md.j2", {}),
+        _Page("downloads.md", "downloads.md.j2", {}),
         _Page("dates/index.md", "dates_index.md.j2", {}),
     ]
     for kind, records in (
@@ -183,7 +186,17 @@ def _render(env: jinja2.Environment, site: Site, page: _Page) -> str:
         label = format_date(id) if kind == "dates" else site.name_of(kind, id)
         return Md(f"[{md_escape(label)}]({url(kind, id)})")
 
-    helpers: dict[str, Callable[..., Any]] = {"url": url, "to": to, "link": link}
+    def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
+        svg = draw(site, url)
+        return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
+
+    helpers: dict[str, Callable[..., Any]] = {
+        "url": url,
+        "to": to,
+        "link": link,
+        "timeline_svg": lambda: chart(timeline_svg),
+        "graph_svg": lambda: chart(graph_svg),
+    }
     try:
         template = env.get_template(page.template)
         return template.render(site=site, page=page.path, notes=Notes(), **helpers, **page.context)

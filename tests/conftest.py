@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -28,9 +29,13 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 
 def copy_sample(dest: Path) -> Project:
-    """A self-contained project: sample content and seeds, the repo's templates."""
+    """A self-contained project: sample content and seeds; the repo's templates, pages and config."""
     shutil.copytree(SAMPLE, dest, dirs_exist_ok=True)
-    shutil.copytree(REPO / "templates", dest / "templates")
+    for folder in ("templates", "pages", "overrides"):
+        shutil.copytree(REPO / folder, dest / folder)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    name = (SAMPLE / "mkdocs.yml").read_text(encoding="utf-8").strip()
+    (dest / "mkdocs.yml").write_text(re.sub(r"(?m)^site_name: .*$", name, config), encoding="utf-8")
     return Project(dest)
 
 

@@ -102,8 +102,7 @@ def test_failed_mkdocs_build_leaves_previous_output_intact(
     assert _run(sample, "build") == 0
     before = (_tree(sample.root / "docs"), _tree(sample.root / "site"))
     # Valid content, but a hand-written page with a broken link: mkdocs --strict refuses it.
-    (sample.root / "pages").mkdir()
-    (sample.root / "pages/about.md").write_text("# About\n\n[gone](nowhere.md)\n", encoding="utf-8")
+    (sample.root / "pages/broken.md").write_text("# Broken\n\n[gone](nowhere.md)\n", encoding="utf-8")
     assert _run(sample, "build") == 1
     err = capsys.readouterr().err
     assert "nowhere.md" in err and "Nothing was changed" in err
@@ -118,7 +117,7 @@ def test_rebuild_keeps_unchanged_pages_untouched(sample: Project) -> None:
     assert _run(sample, "build") == 0
     after = _tree(sample.root / "docs")
     changed = {p for p in after if after[p] != before.get(p)}
-    assert changed == {"topics/arms.md"}
+    assert changed == {"topics/arms.md", "downloads/factsheet.json"}  # the page, and the full dataset
 
 
 def test_stale_pages_are_removed(sample: Project) -> None:

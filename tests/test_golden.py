@@ -1,4 +1,4 @@
-"""Golden files: the sample content's generated Markdown is committed and diffed.
+"""Golden files: every page and data file generated from the sample content is committed and diffed.
 
 Run ``pytest --update-goldens`` after an intended change to templates or
 rendering, then review the diff of tests/golden/ like any other change.
@@ -22,12 +22,15 @@ def _sample_files() -> dict[str, bytes]:
 def test_sample_matches_goldens(update_goldens: bool) -> None:
     files = _sample_files()
     if update_goldens:
-        for old in GOLDEN.rglob("*.md"):
-            old.unlink()
+        for old in GOLDEN.rglob("*"):
+            if old.is_file():
+                old.unlink()
         for rel, data in files.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_bytes(data)
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in sorted(GOLDEN.rglob("*.md"))}
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in sorted(GOLDEN.rglob("*")) if p.is_file()
+    }
     assert sorted(files) == sorted(expected), "pages added or missing: run pytest --update-goldens"
     for rel in files:
         if files[rel] != expected[rel]:

@@ -1,0 +1,142 @@
+"""Pure SVG charts: a visual timeline and a who-met-whom graph.
+
+Drawn here rather than by a JavaScript library so they need no CDN, work from
+``file://``, print, and are byte-identical for the same content. Every text
+from content is HTML-escaped; links are relative to the page the chart is on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import escape
+
+from .model import MONTHS, Site
+
+STATUSES = ("held", "reported", "expected", "planned", "cancelled")
+MAX_GRAPH_ACTORS = 40
+
+Url = Callable[[str, str], str]  # (kind, id) -> relative URL from the page the chart is on
+
+
+def _e(text: object) -> str:
+    return str(escape(str(text)))
+
+
+@dataclass(frozen=True)
+class _Bucket:
+    key: str  # the date page this dot links to: a year or a month
+    status: str
+    meetings: tuple[str, ...]
+
+
+def _buckets(site: Site) -> list[_Bucket]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for id in site.dated:
+        m = site.meetings[id]
+        assert m.date is not None
+        groups.setdefault((m.date.on[:7], m.status), []).append(id)
+    return [_Bucket(k, s, tuple(ids)) for (k, s), ids in sorted(groups.items())]
+
+
+def _x(key: str, first: int, years: int, left: int, width: int) -> float:
+    year = int(key[:4])
+    month = int(key[5:7]) if len(key) >= 7 else 7  # a year-only date sits mid-year
+    return left + width * ((year - first) + (month - 0.5) / 12) / years
+
+
+def timeline_svg(site: Site, url: Url) -> str:
+    """Dated meetings by month (x) and status (row); a dot's size grows with its count."""
+    buckets = _buckets(site)
+    if not buckets:
+        return ""
+    first = int(buckets[0].key[:4])
+    last = max(int(b.key[:4]) for b in buckets)
+    years = last - first + 1
+    left, width, row, top = 90, 860, 34, 20
+    rows = [s for s in STATUSES if any(b.status == s for b in buckets)]
+    height = top + row * len(rows) + 40
+    out = [
+        f'<svg class="fs-timeline" viewBox="0 0 {left + width + 20} {height}" role="img" '
+        f'aria-label="Meetings from {first} to {last} by status" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    step = max(1, math.ceil(years / 12))
+    for year in range(first, last + 1):
+        if (year - first) % step:
+            continue
+        x = left + width * (year - first) / years
+        out.append(
+            f'<line class="fs-grid" x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{top + row * len(rows)}"/>'
+            f'<text class="fs-axis" x="{x:.1f}" y="{top + row * len(rows) + 18}">{year}</text>'
+        )
+    for i, status in enumerate(rows):
+        y = top + row * i + row / 2
+        out.append(f'<text class="fs-lane" x="{left - 10}" y="{y + 4:.1f}">{status}</text>')
+        for b in (b for b in buckets if b.status == status):
+            x = _x(b.key, first, years, left, width)
+            r = 5 + 3 * math.log2(len(b.meetings))
+            label = _label(b.key)
+            names = "; ".join(site.meetings[m].title for m in b.meetings[:5])
+            more = f" and {len(b.meetings) - 5} more" if len(b.meetings) > 5 else ""
+            out.append(
+                f'<a href="{_e(url("dates", b.key))}"><circle class="fs-dot fs-status--{status}" '
+                f'cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"><title>{_e(label)}: {len(b.meetings)} {status} – '
+                f"{_e(names)}{more}</title></circle></a>"
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _label(key: str) -> str:
+    return key if len(key) == 4 else f"{MONTHS[int(key[5:7]) - 1]} {key[:4]}"
+
+
+def graph_actors(site: Site) -> list[str]:
+    """The actors drawn in the graph: those with most shared meetings, at most MAX_GRAPH_ACTORS."""
+    degree = {a: sum(n for _, n in others) for a, others in site.met_with.items()}
+    ranked = sorted(degree, key=lambda a: (-degree[a], site.actors[a].name, a))[:MAX_GRAPH_ACTORS]
+    return sorted(ranked, key=lambda a: (site.actors[a].kind, site.actors[a].name, a))
+
+
+def graph_svg(site: Site, url: Url) -> str:
+    """Actors on a circle, linked by a line whose width grows with their shared meetings."""
+    actors = graph_actors(site)
+    if not actors:
+        return ""
+    size, radius = 760, 250
+    centre = size / 2
+    pos = {}
+    for i, a in enumerate(actors):
+        angle = 2 * math.pi * i / len(actors) - math.pi / 2
+        pos[a] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle))
+    out = [
+        f'<svg class="fs-graph" viewBox="0 0 {size} {size}" role="img" '
+        f'aria-label="Who met whom: {len(actors)} actors" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    shown = set(actors)
+    for a in actors:
+        for b, n in site.met_with.get(a, ()):
+            if b in shown and a < b:
+                (x1, y1), (x2, y2) = pos[a], pos[b]
+                names = f"{site.actors[a].name} – {site.actors[b].name}"
+                out.append(
+                    f'<line class="fs-edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                    f'stroke-width="{1 + 1.5 * math.log2(n):.1f}"><title>{_e(names)}: {n} shared '
+                    f"meeting{'s' if n != 1 else ''}</title></line>"
+                )
+    for a in actors:
+        x, y = pos[a]
+        actor = site.actors[a]
+        anchor = "start" if x > centre + 1 else "end" if x < centre - 1 else "middle"
+        dx = 10 if anchor == "start" else -10 if anchor == "end" else 0
+        dy = 4 if anchor != "middle" else (-12 if y < centre else 20)
+        out.append(
+            f'<a href="{_e(url("actors", a))}"><circle class="fs-node fs-node--{actor.kind}" cx="{x:.1f}" '
+            f'cy="{y:.1f}" r="7"><title>{_e(actor.name)}</title></circle>'
+            f'<text class="fs-label" x="{x + dx:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">'
+            f"{_e(actor.name)}</text></a>"
+        )
+    out.append("</svg>")
+    return "".join(out)

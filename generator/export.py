@@ -1,0 +1,198 @@
+"""Pure data exports: (site model) -> ``{relative path: text}`` for the downloads.
+
+The whole dataset as JSON and CSV, an iCalendar file of dated meetings, the
+JSON Schema of each content kind, and one JSON file beside each meeting and
+actor page. Output is deterministic: sorted keys, fixed row order, ``\\n``
+line ends in JSON, CRLF where the CSV and iCalendar formats ask for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from .model import Actor, Meeting, Site
+from .schema import SCHEMAS, json_schema
+
+DOWNLOADS = "downloads"
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses to dicts, without the private ``file`` field and without empty values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = _plain(getattr(value, f.name))
+            if f.name == "file" or v is None or v == [] or v == ():
+                continue
+            out[f.name] = v
+        return out
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buf.getvalue()
+
+
+def record_json(site: Site, kind: str, id: str) -> dict[str, Any]:
+    """One record as exported, with its source file and back-references."""
+    record = getattr(site, kind)[id]
+    data: dict[str, Any] = {"kind": kind[:-1], **_plain(record), "content_file": record.file}
+    if isinstance(record, Meeting):
+        data["related_meetings"] = list(site.related_to.get(id, ()))
+        if record.date:
+            data["date"]["precision"] = record.date.precision
+    if isinstance(record, Actor):
+        data["meetings"] = list(site.meetings_by_actor.get(id, ()))
+        data["met_with"] = [{"actor": a, "shared_meetings": n} for a, n in site.met_with.get(id, ())]
+    return data
+
+
+def _dataset(site: Site) -> dict[str, Any]:
+    return {
+        "title": site.title,
+        **{
+            kind: [record_json(site, kind, id) for id in getattr(site, kind)]
+            for kind in ("sources", "actors", "places", "topics", "meetings")
+        },
+    }
+
+
+def _meetings_csv(site: Site) -> str:
+    rows = []
+    for id in site.timeline:
+        m = site.meetings[id]
+        rows.append([
+            m.id, m.title, m.kind, m.status,
+            m.date.on if m.date else None, m.date.precision if m.date else None,
+            m.date.end if m.date else None, m.date.inferred if m.date else None,
+            m.place, ";".join(f"{p.actor}:{p.side}" for p in m.participants),
+            ";".join(m.topics), ";".join(sorted({c.source for c in m.citations_all()})), m.summary,
+        ])  # fmt: skip
+    header = ["id", "title", "kind", "status", "date", "date_precision", "end_date", "date_inferred",
+              "place", "participants", "topics", "sources", "summary"]  # fmt: skip
+    return _csv(header, rows)
+
+
+def _actors_csv(site: Site) -> str:
+    rows = [
+        [a.id, a.kind, a.name, a.affiliation, "; ".join(n.name for n in a.other_names),
+         "; ".join(r.title for r in a.roles), len(site.meetings_by_actor.get(a.id, ())), a.description]
+        for a in site.actors.values()
+    ]  # fmt: skip
+    return _csv(
+        ["id", "kind", "name", "affiliation", "other_names", "roles", "meetings", "description"], rows
+    )
+
+
+def _statements_csv(site: Site) -> str:
+    rows = [
+        [speaker, u.kind[:-1], u.id, u.statement.source, "direct" if u.statement.direct else "reported",
+         u.statement.quote, u.statement.translation]
+        for speaker, uses in site.statements_by_actor.items()
+        for u in uses
+    ]  # fmt: skip
+    return _csv(["speaker", "on_kind", "on_id", "source", "speech", "quote", "translation"], rows)
+
+
+def _citations_csv(site: Site) -> str:
+    rows = [
+        [source, u.kind[:-1], u.id, u.supports, u.citation.excerpt, u.citation.translation]
+        for source, uses in site.citations_by_source.items()
+        for u in uses
+    ]
+    return _csv(["source", "on_kind", "on_id", "supports", "excerpt", "translation"], rows)
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> list[str]:
+    """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
+    out, current = [], ""
+    for ch in line:
+        limit = 75 if not out else 74
+        if len((current + ch).encode("utf-8")) > limit:
+            out.append(current)
+            current = ch
+        else:
+            current += ch
+    out.append(current)
+    return [out[0], *(" " + part for part in out[1:])]
+
+
+def _ics_dates(on: str, end: str | None) -> tuple[str, str]:
+    """All-day DTSTART and exclusive DTEND covering the day, month or year given."""
+    start = dt.date.fromisoformat((on + "-01-01")[:10])
+    last = end or on
+    if len(last) == 4:
+        stop = dt.date(int(last) + 1, 1, 1)
+    elif len(last) == 7:
+        year, month = int(last[:4]), int(last[5:7])
+        stop = dt.date(year + month // 12, month % 12 + 1, 1)
+    else:
+        stop = dt.date.fromisoformat(last) + dt.timedelta(days=1)
+    return start.strftime("%Y%m%d"), stop.strftime("%Y%m%d")
+
+
+def _calendar(site: Site) -> str:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//factsheet-generator//EN", "CALSCALE:GREGORIAN",
+             f"X-WR-CALNAME:{_ics_text(site.title)}"]  # fmt: skip
+    for id in site.dated:
+        m = site.meetings[id]
+        assert m.date is not None
+        start, stop = _ics_dates(m.date.on, m.date.end)
+        precision = m.date.precision
+        note = "" if precision == "day" else f" The sources give only the {precision}."
+        if m.date.inferred:
+            note += f" Date inferred: {m.date.inferred}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{m.id}@factsheet",
+            f"DTSTAMP:{start}T000000Z",
+            f"DTSTART;VALUE=DATE:{start}",
+            f"DTEND;VALUE=DATE:{stop}",
+            f"SUMMARY:{_ics_text(m.title)} ({m.status})",
+            f"DESCRIPTION:{_ics_text(m.summary + note)}",
+            f"STATUS:{'CANCELLED' if m.status == 'cancelled' else 'CONFIRMED' if m.status == 'held' else 'TENTATIVE'}",
+        ]  # fmt: skip
+        if m.place:
+            lines.append(f"LOCATION:{_ics_text(site.places[m.place].name)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(part + "\r\n" for line in lines for part in _fold(line))
+
+
+def export_files(site: Site) -> dict[str, str]:
+    """Every download, by path relative to docs/."""
+    files = {
+        f"{DOWNLOADS}/factsheet.json": _json(_dataset(site)),
+        f"{DOWNLOADS}/meetings.csv": _meetings_csv(site),
+        f"{DOWNLOADS}/actors.csv": _actors_csv(site),
+        f"{DOWNLOADS}/statements.csv": _statements_csv(site),
+        f"{DOWNLOADS}/citations.csv": _citations_csv(site),
+        f"{DOWNLOADS}/meetings.ics": _calendar(site),
+    }
+    for kind in SCHEMAS:
+        files[f"{DOWNLOADS}/schemas/{kind}.schema.json"] = _json(json_schema(kind))
+    for kind in ("meetings", "actors"):
+        for id in getattr(site, kind):
+            files[f"{kind}/{id}.json"] = _json(record_json(site, kind, id))
+    return files
