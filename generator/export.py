@@ -20,6 +20,7 @@ from .model import Actor, Meeting, Site
 from .schema import SCHEMAS, json_schema
 
 DOWNLOADS = "downloads"
+ICS_STATUS = {"held": "CONFIRMED", "cancelled": "CANCELLED"}
 
 
 def _plain(value: Any) -> Any:
@@ -78,24 +79,55 @@ def _meetings_csv(site: Site) -> str:
     rows = []
     for id in site.timeline:
         m = site.meetings[id]
-        rows.append([
-            m.id, m.title, m.kind, m.status,
-            m.date.on if m.date else None, m.date.precision if m.date else None,
-            m.date.end if m.date else None, m.date.inferred if m.date else None,
-            m.place, ";".join(f"{p.actor}:{p.side}" for p in m.participants),
-            ";".join(m.topics), ";".join(sorted({c.source for c in m.citations_all()})), m.summary,
-        ])  # fmt: skip
-    header = ["id", "title", "kind", "status", "date", "date_precision", "end_date", "date_inferred",
-              "place", "participants", "topics", "sources", "summary"]  # fmt: skip
+        rows.append(
+            [
+                m.id,
+                m.title,
+                m.kind,
+                m.status,
+                m.date.on if m.date else None,
+                m.date.precision if m.date else None,
+                m.date.end if m.date else None,
+                m.date.inferred if m.date else None,
+                m.place,
+                ";".join(f"{p.actor}:{p.side}" for p in m.participants),
+                ";".join(m.topics),
+                ";".join(sorted({c.source for c in m.citations_all()})),
+                m.summary,
+            ]
+        )
+    header = [
+        "id",
+        "title",
+        "kind",
+        "status",
+        "date",
+        "date_precision",
+        "end_date",
+        "date_inferred",
+        "place",
+        "participants",
+        "topics",
+        "sources",
+        "summary",
+    ]
     return _csv(header, rows)
 
 
 def _actors_csv(site: Site) -> str:
     rows = [
-        [a.id, a.kind, a.name, a.affiliation, "; ".join(n.name for n in a.other_names),
-         "; ".join(r.title for r in a.roles), len(site.meetings_by_actor.get(a.id, ())), a.description]
+        [
+            a.id,
+            a.kind,
+            a.name,
+            a.affiliation,
+            "; ".join(n.name for n in a.other_names),
+            "; ".join(r.title for r in a.roles),
+            len(site.meetings_by_actor.get(a.id, ())),
+            a.description,
+        ]
         for a in site.actors.values()
-    ]  # fmt: skip
+    ]
     return _csv(
         ["id", "kind", "name", "affiliation", "other_names", "roles", "meetings", "description"], rows
     )
@@ -103,11 +135,18 @@ def _actors_csv(site: Site) -> str:
 
 def _statements_csv(site: Site) -> str:
     rows = [
-        [speaker, u.kind[:-1], u.id, u.statement.source, "direct" if u.statement.direct else "reported",
-         u.statement.quote, u.statement.translation]
+        [
+            speaker,
+            u.kind[:-1],
+            u.id,
+            u.statement.source,
+            "direct" if u.statement.direct else "reported",
+            u.statement.quote,
+            u.statement.translation,
+        ]
         for speaker, uses in site.statements_by_actor.items()
         for u in uses
-    ]  # fmt: skip
+    ]
     return _csv(["speaker", "on_kind", "on_id", "source", "speech", "quote", "translation"], rows)
 
 
@@ -153,8 +192,13 @@ def _ics_dates(on: str, end: str | None) -> tuple[str, str]:
 
 
 def _calendar(site: Site) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//factsheet-generator//EN", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_ics_text(site.title)}"]  # fmt: skip
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//factsheet-generator//EN",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_ics_text(site.title)}",
+    ]
     for id in site.dated:
         m = site.meetings[id]
         assert m.date is not None
@@ -171,8 +215,8 @@ def _calendar(site: Site) -> str:
             f"DTEND;VALUE=DATE:{stop}",
             f"SUMMARY:{_ics_text(m.title)} ({m.status})",
             f"DESCRIPTION:{_ics_text(m.summary + note)}",
-            f"STATUS:{'CANCELLED' if m.status == 'cancelled' else 'CONFIRMED' if m.status == 'held' else 'TENTATIVE'}",
-        ]  # fmt: skip
+            f"STATUS:{ICS_STATUS.get(m.status, 'TENTATIVE')}",
+        ]
         if m.place:
             lines.append(f"LOCATION:{_ics_text(site.places[m.place].name)}")
         lines.append("END:VEVENT")
