@@ -4,6 +4,8 @@ The whole dataset as JSON and CSV, an iCalendar file of dated meetings, the
 JSON Schema of each content kind, and one JSON file beside each meeting and
 actor page. Output is deterministic: sorted keys, fixed row order, ``\\n``
 line ends in JSON, CRLF where the CSV and iCalendar formats ask for it.
+The schema files committed for editors (schemas/, the reference page) are
+written by schemafiles.py.
 """
 
 from __future__ import annotations
