@@ -51,6 +51,8 @@ class Point:
     claim: str
     citations: tuple[Citation, ...]
     by: str | None = None
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Actor:
     other_names: tuple[Name, ...] = ()
     description: str | None = None
     affiliation: str | None = None
+    based_in: str | None = None
     roles: tuple[Role, ...] = ()
     points: tuple[Point, ...] = ()
 
@@ -222,8 +225,10 @@ class Site:
     met_with: dict[str, tuple[tuple[str, int], ...]]  # actor -> (other actor, shared meetings)
     statements_by_actor: dict[str, tuple[StatementUse, ...]]
     claims_by_actor: dict[str, tuple[tuple[Point, str, str], ...]]  # (point, kind, id)
+    mentions: dict[tuple[str, str], tuple[tuple[Point, str, str], ...]]  # (kind, id) -> (point, kind, id)
     members: dict[str, tuple[str, ...]]  # actor -> actors affiliated with it
     places_in: dict[str, tuple[str, ...]]  # actor (state) or place -> places in it
+    based_here: dict[str, tuple[str, ...]]  # place -> actors based there
     citations_by_source: dict[str, tuple[CitationUse, ...]]
     statements_by_source: dict[str, tuple[StatementUse, ...]]
     dates: dict[str, DateEntry] = field(default_factory=dict)
@@ -252,7 +257,16 @@ def _citations(items: Any) -> tuple[Citation, ...]:
 
 
 def _points(items: Any) -> tuple[Point, ...]:
-    return _tuple(items, lambda p: Point(p["claim"], _citations(p["citations"]), p.get("by")))
+    return _tuple(
+        items,
+        lambda p: Point(
+            p["claim"],
+            _citations(p["citations"]),
+            p.get("by"),
+            tuple(p.get("actors") or ()),
+            tuple(p.get("places") or ()),
+        ),
+    )
 
 
 def _statements(items: Any) -> tuple[Statement, ...]:
@@ -305,6 +319,7 @@ def _record(doc: Document) -> Any:
             other_names=_names(d.get("other_names")),
             description=d.get("description"),
             affiliation=d.get("affiliation"),
+            based_in=d.get("based_in"),
             roles=roles,
             points=_points(d.get("points")),
         )
@@ -382,6 +397,7 @@ def build_site(documents: list[Document], title: str) -> Site:
     pairs: dict[str, Counter[str]] = defaultdict(Counter)
     statements: dict[str, list[StatementUse]] = defaultdict(list)
     claims: dict[str, list[tuple[Point, str, str]]] = defaultdict(list)
+    mentioned: dict[tuple[str, str], list[tuple[Point, str, str]]] = defaultdict(list)
     cites: dict[str, list[CitationUse]] = defaultdict(list)
     said_in: dict[str, list[StatementUse]] = defaultdict(list)
     date_meetings: dict[str, set[str]] = defaultdict(set)
@@ -396,6 +412,8 @@ def build_site(documents: list[Document], title: str) -> Site:
             use(kind, id, p.claim, p.citations)
             if p.by:
                 claims[p.by].append((p, kind, id))
+            for target in {("actors", a) for a in p.actors} | {("places", pl) for pl in p.places}:
+                mentioned[target].append((p, kind, id))
 
     def said(kind: str, id: str, items: tuple[Statement, ...]) -> None:
         for s in items:
@@ -444,6 +462,10 @@ def build_site(documents: list[Document], title: str) -> Site:
     for a in actors.values():
         if a.affiliation:
             members[a.affiliation].append(a.id)
+    based_here: dict[str, list[str]] = defaultdict(list)
+    for a in actors.values():
+        if a.based_in:
+            based_here[a.based_in].append(a.id)
     places_in: dict[str, list[str]] = defaultdict(list)
     for p in places.values():
         for parent in {p.country, p.within} - {None}:
@@ -484,8 +506,10 @@ def build_site(documents: list[Document], title: str) -> Site:
         },
         statements_by_actor=_freeze(statements),
         claims_by_actor=_freeze(claims),
+        mentions={k: tuple(v) for k, v in sorted(mentioned.items())},
         members=_freeze(members, lambda i: (actors[i].name, i)),
         places_in=_freeze(places_in, lambda i: (places[i].name, i)),
+        based_here=_freeze(based_here, lambda i: (actors[i].name, i)),
         citations_by_source={k: tuple(sorted(v, key=use_key)) for k, v in sorted(cites.items())},
         statements_by_source={k: tuple(sorted(v, key=use_key)) for k, v in sorted(said_in.items())},
         dates=dates,

@@ -23,6 +23,17 @@ SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG)
 DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
 _DATE = re.compile(DATE)
+# The JSON Schema's date: months 01-12 and each month's days (February 29 in every year).
+JSON_DATE = (
+    r"^[0-9]{4}(?:-(?:"
+    r"(?:0[13578]|1[02])(?:-(?:0[1-9]|[12][0-9]|3[01]))?"  # months of 31 days
+    r"|(?:0[469]|11)(?:-(?:0[1-9]|[12][0-9]|30))?"  # months of 30 days
+    r"|02(?:-(?:0[1-9]|[12][0-9]))?"  # February
+    r"))?$"
+)
+# Characters Text refuses (control characters; a line of text also refuses line breaks).
+_CONTROL = r"[\x00-\x08\x0b-\x1f]"
+_CONTROL_LINE = r"[\x00-\x08\x0a-\x1f]"
 MAX_TEXT = 5000
 
 # ISO 639-1 codes with English names (the ones a reader sees on the site).
@@ -184,10 +195,14 @@ class Text(Type):
         return True
 
     def json_schema(self) -> dict[str, Any]:
-        s: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": self.max_len}
-        if self.pattern:
-            s["pattern"] = self.pattern
-        return s
+        # A pattern of our own, or "has a non-space character" (check strips before testing emptiness).
+        return {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": self.max_len,
+            "pattern": self.pattern or r"\S",
+            "not": {"pattern": _CONTROL_LINE if self.line else _CONTROL},
+        }
 
     def summary(self) -> str:
         return "text (one line)" if self.line else "text"
@@ -206,27 +221,30 @@ class Ref(Type):
 
     kind: str
 
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
+    def _text(self) -> Text:
         if self.kind == "seeds":
-            ok = Text(
+            return Text(
                 line=True,
                 max_len=200,
                 pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$",
                 hint=": a file name in seeds/, e.g. '000_f945d4ed571df0ff.txt'",
-            ).check(value, path, c)
-        else:
-            ok = _id_text(f": the id of a file in content/{self.kind}/").check(value, path, c)
+            )
+        return _id_text(f": the id of a file in content/{self.kind}/")
+
+    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
+        ok = self._text().check(value, path, c)
         if ok:
             c.refs.append((self.kind, value, path))
         return ok
 
     def json_schema(self) -> dict[str, Any]:
-        if self.kind == "seeds":
-            return {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$"}
-        return {"type": "string", "pattern": SLUG}
+        return self._text().json_schema()  # whether the file exists is checked by `check` only
 
     def summary(self) -> str:
-        return "seed file name" if self.kind == "seeds" else f"id of a {self.kind[:-1]}"
+        if self.kind == "seeds":
+            return "seed file name"
+        singular = self.kind[:-1]
+        return f"id of {'an' if singular[0] in 'aeiou' else 'a'} {singular}"
 
 
 @dataclass
@@ -272,7 +290,7 @@ class Date(Type):
         return True
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": DATE}
+        return {"type": "string", "pattern": JSON_DATE}
 
     def summary(self) -> str:
         return 'date: "YYYY", "YYYY-MM" or "YYYY-MM-DD"'
@@ -347,6 +365,8 @@ class ListOf(Type):
         s: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             s["minItems"] = self.min_items
+        if self.unique_by == "":  # items unique by a field of theirs are checked by `check` only
+            s["uniqueItems"] = True
         return s
 
     def summary(self) -> str:
@@ -416,11 +436,18 @@ class Obj(Type):
             "description": self.doc,
             "additionalProperties": False,
             "required": [f.name for f in self.fields if f.required],
-            "properties": {f.name: {**f.type.json_schema(), "description": f.doc} for f in self.fields},
+            "properties": {f.name: _property(f) for f in self.fields},
         }
 
     def summary(self) -> str:
         return self.name
+
+
+def _property(f: Field) -> dict[str, Any]:
+    """A field's JSON Schema; an optional field may also be null, which `check` treats as absent."""
+    if f.required:
+        return {**f.type.json_schema(), "description": f.doc}
+    return {"anyOf": [f.type.json_schema(), {"type": "null"}], "description": f.doc}
 
 
 def date_key(value: str) -> tuple[int, int, int]:
@@ -485,8 +512,11 @@ POINT = Obj(
             "who makes this claim, when it is someone's claim rather than the article's own statement",
         ),
         Field("citations", CITATIONS, "the excerpts that support the claim", True),
+        Field("actors", ListOf(Ref("actors"), unique_by=""), "other actors the fact is about (ids)"),
+        Field("places", ListOf(Ref("places"), unique_by=""), "places the fact is about (ids)"),
     ],
-    doc="A cited fact. With `by`, it is attributed to that actor.",
+    doc="A cited fact. With `by`, it is attributed to that actor; `actors` and `places` list "
+    "whom and where it concerns, so their pages show it.",
 )
 
 STATEMENT = Obj(
@@ -575,6 +605,7 @@ SCHEMAS: dict[str, Obj] = {
             _OTHER_NAMES,
             Field("description", Text(), "a short description the citations support"),
             Field("affiliation", Ref("actors"), "a person's state or organisation"),
+            Field("based_in", Ref("places"), "where an organisation or person is based, as the citations say"),
             Field("roles", ListOf(ROLE), "offices held"),
             _POINTS,
             Field("citations", CITATIONS, "excerpts naming the actor", True),
@@ -645,12 +676,26 @@ SCHEMAS: dict[str, Obj] = {
 }
 
 
+# What `check` verifies that a JSON Schema cannot express; said in every exported schema.
+BEYOND_JSON_SCHEMA = (
+    "the id equals the file name; every id and seed file named exists; excerpts, quotes and "
+    "name spellings are found verbatim in the cited article; dates are in order (start before end) "
+    "and real (February 29 only in leap years); participants are not listed twice; a meeting "
+    "marked held is cited by a source published on or after it"
+)
+
+
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one kind of content file."""
     schema = SCHEMAS[kind].json_schema()
     schema["properties"]["id"]["pattern"] = SLUG
+    schema["description"] = (
+        f"{schema['description']} This schema checks the shape of one file; `python -m generator check` "
+        f"also checks what a JSON Schema cannot: {BEYOND_JSON_SCHEMA}."
+    )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{kind}.schema.json",
+        "$comment": "Generated from generator/schema.py by `python -m generator schemas`: do not edit.",
         **schema,
     }

@@ -1,0 +1,70 @@
+"""The first fact sheet itself: the committed content is valid, complete in its links, and cites every seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from generator.build import Project, check
+from generator.model import Site
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return check(Project(REPO))
+
+
+def test_every_seed_is_cited(site: Site) -> None:
+    seeds = {p.name for p in (REPO / "seeds").glob("*.txt")}
+    archived = {s.seed for s in site.sources.values()}
+    assert archived == seeds, "every seed needs a source record"
+    cited = {sid for sid, uses in site.citations_by_source.items() if uses}
+    assert cited == set(site.sources), "every source needs at least one citation"
+
+
+def test_no_meeting_lacks_a_citation(site: Site) -> None:
+    assert site.meetings
+    assert all(m.citations for m in site.meetings.values())
+
+
+def _referenced(site: Site) -> tuple[set[str], set[str]]:
+    actors: set[str] = set()
+    places: set[str] = set()
+    points = [p for r in (*site.actors.values(), *site.meetings.values(), *site.topics.values()) for p in r.points]
+    for p in points:
+        actors |= {*p.actors, *([p.by] if p.by else [])}
+        places |= set(p.places)
+    for m in site.meetings.values():
+        actors |= {x.actor for x in m.participants}
+        places |= {m.place} if m.place else set()
+    for a in site.actors.values():
+        actors |= {x for x in (a.affiliation, *(r.of for r in a.roles)) if x}
+        places |= {a.based_in} if a.based_in else set()
+    for pl in site.places.values():
+        actors |= {pl.country} if pl.country else set()
+        places |= {pl.within} if pl.within else set()
+    for uses in site.statements_by_actor.values():
+        actors |= {u.statement.speaker for u in uses}
+    return actors, places
+
+
+def test_no_actor_or_place_is_unreferenced(site: Site) -> None:
+    actors, places = _referenced(site)
+    assert sorted(set(site.actors) - actors) == []
+    assert sorted(set(site.places) - places) == []
+
+
+@pytest.mark.parametrize(
+    ("spelling", "actor"),
+    [
+        ("Λαβρόφ", "Sergei Lavrov"),
+        ("Lavrovi", "Sergei Lavrov"),
+        ("Κιμ Γιονγκ Ουν", "Kim Jong Un"),
+        ("Πούτιν", "Vladimir Putin"),
+        ("Τσόε Σον-χούι", "Choe Son Hui"),
+        ("Mun-Jae-in", "Moon Jae-in"),
+    ],
+)
+def test_spellings_in_the_articles_are_recorded(site: Site, spelling: str, actor: str) -> None:
+    owners = [a.name for a in site.actors.values() if spelling in {n.name for n in a.other_names}]
+    assert owners == [actor]
