@@ -79,6 +79,7 @@ class MeetingDate:
     on: str
     end: str | None = None
     inferred: str | None = None
+    by: str | None = None
 
     @property
     def precision(self) -> str:
@@ -155,6 +156,7 @@ class Meeting:
     citations: tuple[Citation, ...]
     date: MeetingDate | None = None
     place: str | None = None
+    place_by: str | None = None
     participants: tuple[Participant, ...] = ()
     points: tuple[Point, ...] = ()
     statements: tuple[Statement, ...] = ()
@@ -218,6 +220,7 @@ class Site:
     topics: dict[str, Topic]
     meetings: dict[str, Meeting]
     timeline: tuple[str, ...]  # meeting ids in date order, undated last
+    position: dict[str, int]  # meeting id -> its index in the timeline
     meetings_by_actor: dict[str, tuple[str, ...]]
     meetings_by_place: dict[str, tuple[str, ...]]
     meetings_by_topic: dict[str, tuple[str, ...]]
@@ -239,9 +242,18 @@ class Site:
         return tuple(mid for mid in self.timeline if self.meetings[mid].date is not None)
 
     @property
+    def undated(self) -> tuple[str, ...]:
+        """Meeting ids without a date (they sort last in the timeline)."""
+        return self.timeline[len(self.dated) :]
+
+    @property
     def years(self) -> tuple[str, ...]:
         """The year pages, in order."""
         return tuple(k for k in self.dates if len(k) == 4)
+
+    def status_counts(self, key: str) -> dict[str, int]:
+        """How many meetings of each status a date page (year, month, day) lists."""
+        return dict(Counter(self.meetings[m].status for m in self.dates[key].meetings))
 
     def name_of(self, kind: str, id: str) -> str:
         record: Any = getattr(self, kind)[id]
@@ -350,8 +362,9 @@ def _record(doc: Document) -> Any:
         status=d["status"],
         summary=d["summary"],
         citations=_citations(d["citations"]),
-        date=MeetingDate(date["on"], date.get("end"), date.get("inferred")) if date else None,
+        date=MeetingDate(date["on"], date.get("end"), date.get("inferred"), date.get("by")) if date else None,
         place=d.get("place"),
+        place_by=d.get("place_by"),
         participants=_tuple(
             d.get("participants"), lambda p: Participant(p["actor"], p["side"], p.get("role"))
         ),
@@ -496,6 +509,7 @@ def build_site(documents: list[Document], title: str) -> Site:
         topics=topics,
         meetings=meetings,
         timeline=timeline,
+        position=order,
         meetings_by_actor=_freeze(by_actor, in_time),
         meetings_by_place=_freeze(by_place, in_time),
         meetings_by_topic=_freeze(by_topic, in_time),

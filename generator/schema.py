@@ -551,6 +551,7 @@ MEETING_DATE = Obj(
     [
         Field("on", Date(), "the (first) day, month or year; its form sets the precision", True),
         Field("end", Date(), "the last day of a meeting that spans several"),
+        Field("by", Ref("actors"), "who gives this date, when the article attributes it to someone"),
         Field(
             "inferred",
             Text(),
@@ -605,7 +606,9 @@ SCHEMAS: dict[str, Obj] = {
             _OTHER_NAMES,
             Field("description", Text(), "a short description the citations support"),
             Field("affiliation", Ref("actors"), "a person's state or organisation"),
-            Field("based_in", Ref("places"), "where an organisation or person is based, as the citations say"),
+            Field(
+                "based_in", Ref("places"), "where an organisation or person is based, as the citations say"
+            ),
             Field("roles", ListOf(ROLE), "offices held"),
             _POINTS,
             Field("citations", CITATIONS, "excerpts naming the actor", True),
@@ -663,6 +666,7 @@ SCHEMAS: dict[str, Obj] = {
             ),
             Field("date", MEETING_DATE, "omit when the sources do not date the meeting"),
             Field("place", Ref("places"), "where it takes place"),
+            Field("place_by", Ref("actors"), "who says it takes place there, when the article attributes it"),
             Field("participants", ListOf(PARTICIPANT, unique_by="actor"), "who takes part"),
             Field("summary", Text(), "one paragraph, only what the citations support", True),
             _POINTS,
