@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator check|build|generate|serve``.
+"""Command line: ``python -m generator check|build|generate|serve|new|schemas``.
 
 The only module that prints. Exit codes: 0 success, 1 content problems or a
 failed build, 2 usage errors.
@@ -41,7 +41,36 @@ def _parser() -> argparse.ArgumentParser:
         )
         if name == "serve":
             p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    _editor_parsers(sub)
     return parser
+
+
+def _editor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``new`` and ``schemas``: the editor's tools (generator/new.py, generator/schemafiles.py)."""
+    help_text = "write content/<kinds>/ID.yaml: a skeleton with a comment on every field"
+    p = sub.add_parser("new", help=help_text, description=help_text)
+    p.add_argument("kind", metavar="KIND", help="source, actor, place, meeting or topic")
+    p.add_argument("id", metavar="ID", help="the new file's id, e.g. 2024-11-choe-lavrov-moscow")
+    help_text = "write schemas/*.schema.json and pages/reference/schema.md from generator/schema.py"
+    sub.add_parser("schemas", help=help_text, description=help_text)
+
+
+def _editor_command(args: argparse.Namespace, project: Project) -> int:
+    from .new import NewError, new_file
+    from .schemafiles import write_exported
+
+    if args.command == "schemas":
+        changed = write_exported(project.root)
+        print(f"{len(changed)} file(s) updated" + (f": {', '.join(changed)}" if changed else "; all current"))
+        return EXIT_OK
+    try:
+        path = new_file(project.root, project.content, args.kind, args.id)
+    except NewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    rel = path.relative_to(project.root).as_posix()
+    print(f'Wrote {rel}: replace every "" marked TODO, then run: python -m generator check')
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.command in ("new", "schemas"):
+        return _editor_command(args, project)
     try:
         if args.command == "check":
             site = check(project)
