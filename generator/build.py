@@ -137,7 +137,7 @@ def build(project: Project) -> WriteStats:
     new_docs, new_site = work / "docs", work / "site"
     try:
         copy_tree(project.path("docs"), new_docs)
-        stats = sync_tree(new_docs, files)
+        stats = sync_tree(new_docs, files, atomic=False)  # staging: swapped in whole
         if new_site.exists():
             shutil.rmtree(new_site)
         mkdocs_build(project, new_docs, new_site)

@@ -40,8 +40,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def _json(data: Any, indent: int | None = None) -> str:
+    # Compact by default: json only uses its C encoder without indent, and the
+    # data files are for programs; the small schema files are indented for people.
+    return json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=True) + "\n"
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
@@ -67,13 +69,10 @@ def record_json(site: Site, kind: str, id: str) -> dict[str, Any]:
     return data
 
 
-def _dataset(site: Site) -> dict[str, Any]:
+def _records(site: Site) -> dict[str, dict[str, dict[str, Any]]]:
     return {
-        "title": site.title,
-        **{
-            kind: [record_json(site, kind, id) for id in getattr(site, kind)]
-            for kind in ("sources", "actors", "places", "topics", "meetings")
-        },
+        kind: {id: record_json(site, kind, id) for id in getattr(site, kind)}
+        for kind in ("sources", "actors", "places", "topics", "meetings")
     }
 
 
@@ -228,8 +227,11 @@ def _calendar(site: Site) -> str:
 
 def export_files(site: Site) -> dict[str, str]:
     """Every download, by path relative to docs/."""
+    records = _records(site)
     files = {
-        f"{DOWNLOADS}/factsheet.json": _json(_dataset(site)),
+        f"{DOWNLOADS}/factsheet.json": _json(
+            {"title": site.title, **{kind: list(recs.values()) for kind, recs in records.items()}}
+        ),
         f"{DOWNLOADS}/meetings.csv": _meetings_csv(site),
         f"{DOWNLOADS}/actors.csv": _actors_csv(site),
         f"{DOWNLOADS}/statements.csv": _statements_csv(site),
@@ -237,8 +239,8 @@ def export_files(site: Site) -> dict[str, str]:
         f"{DOWNLOADS}/meetings.ics": _calendar(site),
     }
     for kind in SCHEMAS:
-        files[f"{DOWNLOADS}/schemas/{kind}.schema.json"] = _json(json_schema(kind))
+        files[f"{DOWNLOADS}/schemas/{kind}.schema.json"] = _json(json_schema(kind), indent=2)
     for kind in ("meetings", "actors"):
         for id in getattr(site, kind):
-            files[f"{kind}/{id}.json"] = _json(record_json(site, kind, id))
+            files[f"{kind}/{id}.json"] = _json(records[kind][id])
     return files

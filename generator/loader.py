@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -43,6 +44,13 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _TAG = "tag:yaml.org,2002:"
+# What YAML refuses in a stream (C0/C1 controls, DEL, U+FFFE/FFFF), as PyYAML's reader checks it.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_PLAIN_KEY = re.compile(r"^[\w<>-]+$")
+# File names that are safe to print and to annotate in CI: a content file is named by its id.
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+# A value that starts with a YAML indicator, after an optional ``key:`` and list dashes.
+_INDICATOR = re.compile(r"^[ ]*(?:-[ ]+)*(?:[^\s:#'\"\[\]{}][^:#]*:[ ]+)?(?:-[ ]+)*([\[\]{}*&!|>@`%?,])")
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
@@ -83,13 +91,25 @@ class Content:
     documents: list[Document]
     seeds: dict[str, str]
     problems: list[Problem]
+    # (kind, id) of content files and ("seeds", name) of seeds that exist but could not be read:
+    # their own problem is reported, so references to them are not reported again as missing.
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
 
 
 def format_path(path: FieldPath) -> str:
-    """``('participants', 0, 'actor')`` -> ``participants[0].actor``."""
+    """``('participants', 0, 'actor')`` -> ``participants[0].actor``.
+
+    A key that is not a plain word (a line break, a control character, a dot...)
+    is shown quoted, ``['a\\nb']``, so it cannot break or forge a line of the report.
+    """
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not _PLAIN_KEY.match(part):
+            out += f"[{part!r}]"
+        else:
+            out += f".{part}" if out else part
     return out
 
 
@@ -104,21 +124,49 @@ def _mark(event: Any) -> tuple[int, int]:
     return (m.line + 1, m.column + 1)
 
 
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _quote_hint(char: str) -> str:
+    return f'; text that starts with {char!r} must be in quotes, e.g. name: "{char}..."'
+
+
+def _tag_message(tag: str) -> str:
+    if tag.startswith(_TAG):  # !!python/..., !!binary, !!set, ...: show it as it was written
+        return (
+            f"tag '!!{tag.removeprefix(_TAG)}' is not allowed: content holds only text, numbers, "
+            "true/false, lists and mappings"
+        )
+    return f"tag {tag!r} is not allowed here" + _quote_hint("!")
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
+    try:
+        return _scalar_value(event)
+    except ValueError:  # an integer with more digits than Python converts
+        raise _YAMLError(
+            *_mark(event), "yaml-number", "number with too many digits: put it in quotes if it is text"
+        ) from None
+
+
+def _scalar_value(event: yaml.ScalarEvent) -> Any:
     tag, value = event.tag, event.value
     if tag is None:  # untagged: plain scalars are resolved, quoted and block ones are text
         return _resolve_plain(value) if event.implicit[0] else value
     if tag == "!":  # the non-specific tag means text
         return value
     if tag not in _ALLOWED_TAGS:
-        raise _YAMLError(*_mark(event), "yaml-tag", f"tag {tag!r} is not allowed here")
+        raise _YAMLError(*_mark(event), "yaml-tag", _tag_message(tag))
     return _typed(event, tag.removeprefix(_TAG), value)
 
 
 def _typed(event: yaml.ScalarEvent, name: str, value: str) -> Any:
+    if name == "str":
+        return value
     resolved = _resolve_plain(value)
     ok = {
-        "str": True,
         "int": isinstance(resolved, int) and not isinstance(resolved, bool),
         "float": isinstance(resolved, int | float) and not isinstance(resolved, bool),
         "bool": isinstance(resolved, bool),
@@ -126,8 +174,6 @@ def _typed(event: yaml.ScalarEvent, name: str, value: str) -> Any:
     }.get(name, False)
     if not ok:
         raise _YAMLError(*_mark(event), "yaml-tag", f"{value!r} is not a valid !!{name}")
-    if name == "str":
-        return value
     if name == "float":
         return float(resolved)
     return resolved
@@ -139,7 +185,7 @@ def _resolve_plain(value: str) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        return int(value)
+        return int(value)  # ValueError beyond sys.get_int_max_str_digits(); _scalar reports it
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
         return float(value)
     return value
@@ -150,6 +196,14 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[F
 
     Raises ``_YAMLError`` with a 1-based line and column for anything we refuse.
     """
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        raise _YAMLError(
+            *_position(text, bad.start()),
+            "yaml-character",
+            f"character U+{ord(bad.group()):04X} is not allowed in YAML: remove it "
+            '(write a control character in a double-quoted string as an escape, e.g. "\\t")',
+        )
     marks: dict[FieldPath, tuple[int, int]] = {}
     key_marks: dict[FieldPath, tuple[int, int]] = {}
     # Each frame: [container, path, pending_key, seen_keys]
@@ -173,7 +227,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[F
             return child
         if frame[2] is None:  # this value is a key
             if not isinstance(value, str | int | float | bool) or value is None:
-                raise _YAMLError(*_mark(event), "yaml-key", "mapping keys must be plain text")
+                raise _YAMLError(*_mark(event), "yaml-key", "mapping keys must be plain text, not null")
             key = str(value)
             if key in frame[3]:
                 first = frame[3][key]
@@ -205,7 +259,9 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[F
                     )
             elif isinstance(event, yaml.AliasEvent):
                 raise _YAMLError(
-                    *_mark(event), "yaml-alias", "aliases (*name) are not allowed: write the value out"
+                    *_mark(event),
+                    "yaml-alias",
+                    "aliases (*name) are not allowed: write the value out" + _quote_hint("*"),
                 )
             elif isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if event.anchor is not None:
@@ -217,12 +273,17 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[F
                     continue
                 expected = _TAG + ("map" if isinstance(event, yaml.MappingStartEvent) else "seq")
                 if event.tag not in (None, "!", expected):
-                    raise _YAMLError(*_mark(event), "yaml-tag", f"tag {event.tag!r} is not allowed here")
+                    raise _YAMLError(*_mark(event), "yaml-tag", _tag_message(event.tag))
                 if len(stack) >= MAX_DEPTH:
                     raise _YAMLError(*_mark(event), "yaml-depth", f"nested more than {MAX_DEPTH} levels deep")
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                    raise _YAMLError(*_mark(event), "yaml-key", "mapping keys must be plain text")
+                    raise _YAMLError(
+                        *_mark(event),
+                        "yaml-key",
+                        "mapping keys must be plain text, not a list or mapping; "
+                        "text that starts with '{' or '[' must be in quotes, e.g. name: \"{...}\"",
+                    )
                 path = place(container, event)
                 stack.append([container, path, None, {}])
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
@@ -234,8 +295,11 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[F
         if exc.context:
             message = f"{message} ({exc.context})"
         lines = text.splitlines()
-        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            message += "; indent with spaces, not tabs"
+        if mark and mark.line < len(lines):
+            if "\t" in lines[mark.line][: mark.column + 1]:
+                message += "; indent with spaces, not tabs"
+            elif indicator := _INDICATOR.match(lines[mark.line]):
+                message += _quote_hint(indicator.group(1))
         raise _YAMLError(line, col, "yaml-syntax", message) from None
     except yaml.YAMLError as exc:
         raise _YAMLError(0, 0, "yaml-syntax", str(exc)) from None
@@ -245,8 +309,12 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[F
 
 
 def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
-    """Read a file as strict UTF-8 without a byte-order mark."""
-    raw = path.read_bytes()
+    """Read a file as strict UTF-8 without a byte-order mark, never more than ``MAX_BYTES``."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, Problem(Location(rel), "unreadable", f"cannot read the file: {exc.strerror or exc}")
     if len(raw) > MAX_BYTES:
         return None, Problem(Location(rel), "file-size", f"file is larger than {MAX_BYTES} bytes")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -310,10 +378,28 @@ def _refusal(entry: Path, kind: str | None) -> tuple[str, str] | None:
     return None
 
 
+def _unsafe_name(entry: Path, project: Path) -> Problem | None:
+    """A problem if the entry's name could not be printed or annotated as it is.
+
+    The name is shown percent-encoded, so a newline, a comma or ``::`` in it cannot
+    break the text report or forge a GitHub annotation.
+    """
+    if _SAFE_NAME.match(entry.name):
+        return None
+    shown = quote(entry.relative_to(project).as_posix(), safe="/")
+    return Problem(
+        Location(shown),
+        "file-name",
+        "file names may use only the letters A-Z and a-z, digits, '.', '-' and '_': "
+        "name the file after its id, e.g. kim-jong-un.yaml",
+    )
+
+
 def load_content(project: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> Content:
     """Discover and read every content file and seed, in sorted order."""
     problems: list[Problem] = []
     documents: list[Document] = []
+    unreadable: set[tuple[str, str]] = set()
     content_root = project / content_dir
     if not content_root.is_dir():
         problems.append(Problem(Location(content_dir), "missing", "content folder not found"))
@@ -321,32 +407,57 @@ def load_content(project: Path, content_dir: str = "content", seeds_dir: str = "
         for entry, kind in _entries(content_root):
             if entry.name.startswith(".") or entry.name == "README.md":
                 continue
+            unsafe = _unsafe_name(entry, project)
+            if unsafe:
+                problems.append(unsafe)
+                continue
             rel = entry.relative_to(project).as_posix()
             refusal = _refusal(entry, kind)
+            doc, problem = None, None
             if refusal or kind is None:
                 code, message = refusal or ("layout", "unexpected file")
-                problems.append(Problem(Location(rel), code, message))
-                continue
-            doc, problem = load_document(entry, rel, kind)
+                problem = Problem(Location(rel), code, message)
+            else:
+                doc, problem = load_document(entry, rel, kind)
             if problem:
                 problems.append(problem)
+                if kind is not None:
+                    unreadable.add((kind, entry.stem))
             if doc:
                 documents.append(doc)
-    seeds = load_seeds(project / seeds_dir, project, problems)
-    return Content(documents, seeds, problems)
+    seeds = load_seeds(project / seeds_dir, project, problems, unreadable)
+    return Content(documents, seeds, problems, unreadable)
 
 
-def load_seeds(root: Path, project: Path, problems: list[Problem]) -> dict[str, str]:
-    """The text of every ``seeds/*.txt`` file, by file name."""
+def load_seeds(
+    root: Path, project: Path, problems: list[Problem], unreadable: set[tuple[str, str]] | None = None
+) -> dict[str, str]:
+    """The text of every ``seeds/*.txt`` file, by file name.
+
+    A symbolic link or a folder named ``*.txt`` is reported, never followed; the
+    names of seeds that exist but cannot be read are added to ``unreadable``.
+    """
     seeds: dict[str, str] = {}
     if not root.is_dir():
         return seeds
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
-        if entry.suffix != ".txt" or entry.is_symlink() or not entry.is_file():
+        if entry.suffix != ".txt" or entry.name.startswith("."):
             continue
-        text, problem = _read_text(entry, entry.relative_to(project).as_posix())
+        problem = _unsafe_name(entry, project)
+        rel = entry.relative_to(project).as_posix()
+        text = None
+        if problem is None and entry.is_symlink():
+            problem = Problem(
+                Location(rel), "symlink", "symbolic links are not allowed in seeds: copy the file"
+            )
+        elif problem is None and not entry.is_file():
+            problem = Problem(Location(rel), "layout", "not a regular file: seeds holds .txt files")
+        elif problem is None:
+            text, problem = _read_text(entry, rel)
         if problem:
             problems.append(problem)
+            if unreadable is not None:
+                unreadable.add(("seeds", entry.name))
         elif text is not None:
             seeds[entry.name] = text
     return seeds

@@ -7,6 +7,7 @@ content stays text on the page whatever it contains.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -32,17 +33,29 @@ class RenderError(Exception):
     """A template failed; the message names the template and the page."""
 
 
-_INLINE = re.compile(r"([\\`*_{}\[\]|])")
-_LEADING = re.compile(r"^([#+=\-]|\d+(?=[.)]))")
+_INLINE = re.compile(r"([\\`*_{}\[\]|#])")
+_LEADING = re.compile(r"^(?:([+\-])|(\d+)([.)]))")
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names and titles recur on many pages
 def md_escape(text: str) -> str:
-    """Make ``text`` render literally in Markdown: one line, no markup, no HTML."""
+    """Make ``text`` render literally in Markdown: one line, no markup, no HTML.
+
+    Every character Markdown could read as markup is backslash-escaped; ``#`` is
+    escaped everywhere (a heading drops trailing ones), a leading list number
+    becomes ``1\\.``, and a leading ``=``, which has no backslash escape, becomes
+    an entity. Control characters (Python-Markdown uses two as placeholders)
+    become U+FFFD.
+    """
     text = _SPACE.sub(" ", text).strip()
+    text = _CONTROL.sub("\ufffd", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
-    return _LEADING.sub(r"\\\1", text)
+    if text.startswith("="):
+        return "&#61;" + text[1:]
+    return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
 def _finalize(value: Any) -> str:
@@ -125,9 +138,39 @@ def _make_env(templates: Path) -> jinja2.Environment:
         language=lambda code: LANGUAGES.get(code, code),
         fold=fold,
         json=lambda v: Md(json.dumps(v, ensure_ascii=False, sort_keys=True)),
+        # MkDocs themes print the page title unescaped (<title>, header, nav), so it is
+        # HTML-escaped here, then quoted as a YAML (JSON) string for the front matter.
+        front_title=lambda v: Md(
+            json.dumps(str(markupsafe.escape(_SPACE.sub(" ", str(v)).strip())), ensure_ascii=False)
+        ),
     )
-    env.globals.update(search_variants=search_variants, format_date=format_date)
+    env.globals.update(
+        search_variants=search_variants,
+        format_date=format_date,
+        letter_groups=letter_groups,
+        letter_path=letter_path,
+        INDEX_LIMIT=INDEX_LIMIT,
+    )
     return env
+
+
+def relative(target: str, here: str) -> str:
+    """The link from a page in folder ``here`` to ``target`` (both relative to docs/).
+
+    Pages live at most one folder deep, so this is a prefix test, not os.path.relpath,
+    which dominated rendering time.
+    """
+    if not here:
+        return target
+    if "/" in here:
+        return posixpath.relpath(target, here)
+    if target.startswith(here + "/"):
+        return target[len(here) + 1 :]
+    return "../" + target
+
+
+def _label(site: Site, kind: str, id: str) -> str:
+    return md_escape(format_date(id) if kind == "dates" else site.name_of(kind, id))
 
 
 @dataclass
@@ -158,7 +201,38 @@ def _pages(site: Site) -> list[_Page]:
             pages.append(_Page(page_path(kind, id), f"{singular}.md.j2", {singular: record}))
     for key, entry in site.dates.items():
         pages.append(_Page(page_path("dates", key), "date.md.j2", {"entry": entry}))
+    for kind, letter, ids in letter_groups(site):
+        pages.append(
+            _Page(letter_path(kind, letter), "letter.md.j2", {"kind": kind, "letter": letter, "ids": ids})
+        )
     return pages
+
+
+INDEX_LIMIT = 400  # longer listings are split (by letter, by year) so no page grows without bound
+
+
+def initial(name: str) -> str:
+    """The letter a name is filed under: A-Z after removing accents, else '#'."""
+    first = fold(name)[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def letter_path(kind: str, letter: str) -> str:
+    return f"letters/{kind}-{'other' if letter == '#' else letter.lower()}.md"
+
+
+def letter_groups(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind, letter, ids sorted by name) for the actor and place indexes that need splitting."""
+    out = []
+    for kind in ("actors", "places"):
+        records = getattr(site, kind)
+        if len(records) <= INDEX_LIMIT:
+            continue
+        groups: dict[str, list[str]] = {}
+        for r in sorted(records.values(), key=lambda r: (fold(r.name).casefold(), r.id)):
+            groups.setdefault(initial(r.name), []).append(r.id)
+        out += [(kind, letter, tuple(ids)) for letter, ids in sorted(groups.items())]
+    return out
 
 
 def render_site(site: Site, templates: Path) -> dict[str, str]:
@@ -177,14 +251,13 @@ def _render(env: jinja2.Environment, site: Site, page: _Page) -> str:
 
     def url(kind: str, id: str | None = None) -> Md:
         target = f"{PAGE_DIRS.get(kind, kind)}/index.md" if id is None else page_path(kind, id)
-        return Md(posixpath.relpath(target, here or "."))
+        return Md(relative(target, here))
 
     def to(path: str) -> Md:
-        return Md(posixpath.relpath(path, here or "."))
+        return Md(relative(path, here))
 
     def link(kind: str, id: str) -> Md:
-        label = format_date(id) if kind == "dates" else site.name_of(kind, id)
-        return Md(f"[{md_escape(label)}]({url(kind, id)})")
+        return Md(f"[{_label(site, kind, id)}]({url(kind, id)})")
 
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
         svg = draw(site, url)

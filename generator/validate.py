@@ -39,6 +39,8 @@ _QUOTES = str.maketrans(
 )
 _SPACE = re.compile(r"\s+")
 SLUG_RE = re.compile(SLUG)
+# Ids whose page would take the place of a generated one (content/meetings/index.yaml -> meetings/index.md).
+RESERVED_IDS = frozenset({"index"})
 
 
 def normalise(text: str) -> str:
@@ -80,6 +82,13 @@ def _check_file(doc: Document, problems: list[Problem]) -> _FileResult:
             "id-filename",
             f"id {doc_id!r} must equal the file name {doc.stem!r} (rename one of them)",
         )
+    if doc_id in RESERVED_IDS:
+        emit(
+            ("id",),
+            "reserved-id",
+            f"id {doc_id!r} is reserved: {doc.kind}/{doc_id}.md is the list of all {doc.kind}; "
+            "choose another id (and file name)",
+        )
     return result
 
 
@@ -104,12 +113,15 @@ def validate(content: Content) -> list[Problem]:
             ids[r.doc.kind][data["id"]] = r.doc
     known: dict[str, set[str]] = {kind: set(docs) for kind, docs in ids.items()}
     known["seeds"] = set(content.seeds)
+    # Files that exist but are broken (unreadable, or with a bad or mismatched id) have their own
+    # problem; a reference to them is not reported again as "not found".
+    broken = content.unreadable | {(r.doc.kind, r.doc.stem) for r in results if not r.valid}
 
     sources = ids["sources"]
     for r in results:
         doc = r.doc
         for kind, ref, path in r.refs:
-            if ref not in known[kind]:
+            if ref not in known[kind] and (kind, ref) not in broken:
                 where = "seeds/" if kind == "seeds" else f"content/{kind}/"
                 problems.append(
                     Problem(

@@ -48,11 +48,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def sync_tree(root: Path, files: dict[str, bytes]) -> WriteStats:
-    """Make ``root`` hold exactly ``files`` (relative POSIX path -> bytes)."""
+def sync_tree(root: Path, files: dict[str, bytes], *, atomic: bool = True) -> WriteStats:
+    """Make ``root`` hold exactly ``files`` (relative POSIX path -> bytes).
+
+    ``atomic=False`` writes files in place, for a staging folder nobody reads
+    until it is swapped in; it saves a temporary file and a rename per page.
+    """
     stats = WriteStats()
     wanted = {_safe(rel).as_posix(): data for rel, data in files.items()}
     root.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = {root}
     for rel in sorted(wanted):
         target = root / rel
         data = wanted[rel]
@@ -62,7 +67,13 @@ def sync_tree(root: Path, files: dict[str, bytes]) -> WriteStats:
                 continue
         elif target.exists() or target.is_symlink():
             _remove(target)
-        write_atomic(target, data)
+        if atomic:
+            write_atomic(target, data)
+        else:
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(data)
         stats.written.append(rel)
     for path in sorted(root.rglob("*"), reverse=True):
         rel = path.relative_to(root).as_posix()

@@ -1,12 +1,13 @@
-"""The first fact sheet itself: the committed content is valid, complete in its links, and cites every seed."""
+"""The first fact sheet itself: valid, complete in its links, and citing every seed."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import REPO
 from generator.build import Project, check
 from generator.model import Site
+
+from conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,9 @@ def test_no_meeting_lacks_a_citation(site: Site) -> None:
 def _referenced(site: Site) -> tuple[set[str], set[str]]:
     actors: set[str] = set()
     places: set[str] = set()
-    points = [p for r in (*site.actors.values(), *site.meetings.values(), *site.topics.values()) for p in r.points]
+    points = [
+        p for r in (*site.actors.values(), *site.meetings.values(), *site.topics.values()) for p in r.points
+    ]
     for p in points:
         actors |= {*p.actors, *([p.by] if p.by else [])}
         places |= set(p.places)

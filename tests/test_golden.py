@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from conftest import GOLDEN, REPO, SAMPLE
-
 from generator.build import Project, generate_files
+
+from conftest import GOLDEN, REPO, SAMPLE
 
 
 def _sample_files() -> dict[str, bytes]:

@@ -10,9 +10,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from generator.build import Project
+
+from conftest import REPO
 
 pytestmark = pytest.mark.build
 

@@ -1,0 +1,265 @@
+"""``python -m generator bench``: a synthetic fact sheet of N meetings, built and measured.
+
+The content is made deterministically (a seeded random generator): N meetings,
+about N/5 actors, N/20 places and N/20 source articles whose text holds every
+excerpt, quote and name spelling the content cites, dates spread over decades.
+Each phase is timed on its own; the MkDocs build of the result, peak memory,
+site size, average HTML page size and search index size are reported too.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .build import Project, mkdocs_build
+from .export import export_files
+from .loader import load_content
+from .model import build_site
+from .render import render_site
+from .validate import validate
+from .write import sync_tree
+
+REPO = Path(__file__).resolve().parent.parent
+SYLLABLES = (
+    "ka",
+    "ri",
+    "mo",
+    "sen",
+    "lo",
+    "va",
+    "dim",
+    "tor",
+    "an",
+    "el",
+    "sun",
+    "hui",
+    "pa",
+    "ne",
+    "gor",
+    "bel",
+    "ta",
+    "shin",
+    "ya",
+    "ko",
+    "ru",
+    "da",
+    "mir",
+    "ol",
+    "ev",
+    "ni",
+    "zu",
+    "bo",
+)
+WORDS = (
+    "the",
+    "talks",
+    "minister",
+    "delegation",
+    "agreement",
+    "visit",
+    "cooperation",
+    "said",
+    "sanctions",
+    "border",
+    "relations",
+    "summit",
+    "trade",
+    "security",
+    "statement",
+    "officials",
+    "meeting",
+    "leaders",
+    "capital",
+    "weapons",
+    "treaty",
+    "economic",
+    "military",
+    "press",
+)
+KINDS = ("summit", "talks", "visit", "meeting", "ceremony", "conference")
+STATUSES = ("held", "held", "held", "reported", "expected", "planned", "cancelled")
+
+
+def _name(rng: random.Random, parts: int) -> str:
+    return " ".join(
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize() for _ in range(parts)
+    )
+
+
+def _sentence(rng: random.Random, *names: str) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
+    for n in names:
+        words.insert(rng.randint(0, len(words)), n)
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass
+class _Article:
+    id: str
+    seed: str
+    published: str
+    sentences: list[str] = field(default_factory=list)
+
+    def cite(self, rng: random.Random, *names: str) -> str:
+        s = _sentence(rng, *names)
+        self.sentences.append(s)
+        return s
+
+
+def make_content(root: Path, meetings: int, seed: int = 1) -> None:
+    """Write a synthetic project (content/, seeds/, templates and config from this repo) into ``root``."""
+    rng = random.Random(seed)
+    if root.exists():
+        shutil.rmtree(root)
+    for name in ("templates", "pages", "overrides"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for kind in ("actors", "meetings", "places", "sources", "topics"):
+        (root / "content" / kind).mkdir(parents=True)
+    (root / "seeds").mkdir()
+    n_articles, n_actors, n_places = max(2, meetings // 20), max(4, meetings // 5), max(2, meetings // 20)
+    articles = []
+    for i in range(n_articles):
+        year = 1950 + (75 * i) // n_articles
+        published = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        articles.append(_Article(f"article-{i:05d}", f"{i:05d}_synthetic.txt", published))
+    states = [f"state-{i:03d}" for i in range(max(2, n_actors // 10))]
+    actors: list[tuple[str, str, str]] = []  # (id, kind, name)
+    for i in range(n_actors):
+        kind = "state" if i < len(states) else ("organisation" if i % 5 == 0 else "person")
+        actors.append((states[i] if kind == "state" else f"actor-{i:05d}", kind, _name(rng, 2)))
+    places = [(f"place-{i:04d}", _name(rng, 1)) for i in range(n_places)]
+    topics = [(f"topic-{i:02d}", _name(rng, 1)) for i in range(20)]
+
+    def cite_yaml(article: _Article, indent: str, *names: str) -> str:
+        s = article.cite(rng, *names)
+        return (
+            f"{indent}- source: {article.id}\n{indent}  excerpt: {_q(s)}\n"
+            f"{indent}  translation: {_q('English: ' + s)}\n"
+        )
+
+    for aid, kind, name in actors:
+        art = rng.choice(articles)
+        other = name.upper()
+        body = f"id: {aid}\nkind: {kind}\nname: {_q(name)}\nother_names:\n"
+        body += f"  - name: {_q(other)}\n    lang: en\n    source: {art.id}\n"
+        art.cite(rng, other)
+        if kind == "person":
+            body += f"affiliation: {rng.choice(states)}\n"
+        body += f"description: {_q('A synthetic ' + kind + ' for the benchmark.')}\ncitations:\n"
+        body += cite_yaml(art, "  ", name)
+        (root / "content/actors" / f"{aid}.yaml").write_text(body, encoding="utf-8")
+    for pid, name in places:
+        art = rng.choice(articles)
+        body = f"id: {pid}\nkind: city\nname: {_q(name)}\ncountry: {rng.choice(states)}\ncitations:\n"
+        body += cite_yaml(art, "  ", name)
+        (root / "content/places" / f"{pid}.yaml").write_text(body, encoding="utf-8")
+    for tid, name in topics:
+        (root / "content/topics" / f"{tid}.yaml").write_text(
+            f"id: {tid}\nname: {_q(name)}\n", encoding="utf-8"
+        )
+    ids = []
+    for i in range(meetings):
+        art = articles[min(n_articles - 1, i * n_articles // meetings)]
+        y, m, d = art.published.split("-")
+        day = rng.random() < 0.6
+        on = f"{y}-{m}-{d}" if day else f"{y}-{m}"
+        mid = f"m-{i:05d}"
+        ids.append(mid)
+        who = rng.sample(actors, rng.randint(2, 4))
+        title = f"{who[0][2]} and {who[1][2]} meet"
+        body = f"id: {mid}\ntitle: {_q(title)}\nkind: {rng.choice(KINDS)}\nstatus: {rng.choice(STATUSES)}\n"
+        body += f'date:\n  on: "{on}"\n'
+        if not day:
+            body += '  inferred: "The article is dated that month."\n'
+        body += f"place: {rng.choice(places)[0]}\nparticipants:\n"
+        for j, (aid, _, _) in enumerate(who):
+            body += f"  - actor: {aid}\n    side: {'host' if j == 0 else 'visitor'}\n"
+        body += f"summary: {_q(_sentence(rng, title))}\npoints:\n"
+        for _ in range(2):
+            body += f"  - claim: {_q(_sentence(rng))}\n    by: {who[0][0]}\n    citations:\n"
+            body += cite_yaml(art, "      ", who[0][2])
+        quote = art.cite(rng, who[1][2])
+        body += (
+            f"statements:\n  - speaker: {who[1][0]}\n    source: {art.id}\n    quote: {_q(quote)}\n"
+            f"    translation: {_q('English: ' + quote)}\n"
+        )
+        body += f"topics: [{', '.join(t for t, _ in rng.sample(topics, 2))}]\n"
+        if i and rng.random() < 0.3:
+            body += f"related: [{ids[rng.randrange(i)]}]\n"
+        body += "citations:\n" + cite_yaml(art, "  ", title)
+        (root / "content/meetings" / f"{mid}.yaml").write_text(body, encoding="utf-8")
+    for art in articles:
+        (root / "seeds" / art.seed).write_text("\n\n".join(art.sentences) + "\n", encoding="utf-8")
+        body = (
+            f"id: {art.id}\nseed: {art.seed}\nlanguage: en\ntitle: {_q('Synthetic article ' + art.id)}\n"
+            f'published: "{art.published}"\n'
+        )
+        (root / "content/sources" / f"{art.id}.yaml").write_text(body, encoding="utf-8")
+
+
+@dataclass
+class Result:
+    meetings: int
+    timings: dict[str, float] = field(default_factory=dict)
+    pages: int = 0
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(result: Result, name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    result.timings[name] = time.perf_counter() - start
+
+
+def run(root: Path, meetings: int, report: Callable[[str], None]) -> Result:
+    """Make the content, then time each phase of a full build and measure the output."""
+    result = Result(meetings)
+    report(f"[{meetings}] making synthetic content in {root} …")
+    make_content(root, meetings)
+    project = Project(root)
+    with _timed(result, "load"):
+        content = load_content(root)
+    with _timed(result, "validate"):
+        problems = validate(content)
+    if problems:
+        raise RuntimeError(f"synthetic content is invalid: {problems[0].text()}")
+    with _timed(result, "model"):
+        site = build_site(content.documents, "Benchmark")
+    with _timed(result, "render"):
+        files = {**render_site(site, project.path("templates")), **export_files(site)}
+    result.pages = sum(1 for p in files if p.endswith(".md"))
+    data = {p: t.encode("utf-8") for p, t in files.items()}
+    for src in sorted(project.path("pages").rglob("*")):
+        if src.is_file():
+            data[src.relative_to(project.path("pages")).as_posix()] = src.read_bytes()
+    with _timed(result, "write"):
+        sync_tree(project.path("docs"), data, atomic=False)
+    report(f"[{meetings}] generator done ({sum(result.timings.values()):.1f} s); mkdocs build …")
+    with _timed(result, "mkdocs"):
+        mkdocs_build(project, project.path("docs"), project.path("site"))
+    site_dir = project.path("site")
+    html = [p for p in site_dir.rglob("*.html")]
+    result.facts = {
+        "html_pages": len(html),
+        "avg_html_kb": sum(p.stat().st_size for p in html) / len(html) / 1024,
+        "site_mb": sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) / 2**20,
+        "search_index_mb": (site_dir / "search/search_index.json").stat().st_size / 2**20,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    return result

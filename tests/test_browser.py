@@ -1,0 +1,204 @@
+"""The built site as a reader sees it, in Debian's Chromium driven by Playwright.
+
+Served over http://127.0.0.1 and opened from disk (file://) with every other
+request blocked: search finds actors by any spelling, meeting pages show their
+citations and statements, the charts render, no console errors, and nothing
+leaves the machine. Screenshots go to test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import Project, build, check
+from generator.model import Site
+
+from conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of this repository's project, built."""
+    root = tmp_path_factory.mktemp("site")
+    for name in ("content", "seeds", "templates", "pages", "overrides"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    project = Project(root)
+    build(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def site(project: Project) -> Site:
+    return check(project)
+
+
+@pytest.fixture(scope="module")
+def http_base(project: Project) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(project.path("site")))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Reader:
+    """A browser tab that records console errors and every request it makes."""
+
+    def __init__(self, browser: object, base: str, offline: bool) -> None:
+        self.base, self.offline = base, offline
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        self.page.set_default_timeout(10_000)
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        local = "file://" if offline else base
+        self.page.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith(local) else route.abort()
+        )
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.base}/{path}")
+        self.page.wait_for_load_state("load")
+
+    def search(self, text: str) -> list[str]:
+        """Type ``text`` into the search box; the hrefs of the results."""
+        box = self.page.locator("input.md-search__input")
+        box.click()
+        box.fill(text)
+        box.press("End")  # Material listens to keyup; fill() alone sends none
+        results = self.page.locator(".md-search-result__item > a")
+        results.first.wait_for(timeout=10_000)
+        return [str(results.nth(i).get_attribute("href")) for i in range(results.count())]
+
+    def leaked(self) -> list[str]:
+        local = ("file://",) if self.offline else (self.base, "data:", "blob:", "about:")
+        return [u for u in self.requests if not u.startswith((*local, "data:", "blob:", "about:"))]
+
+
+@pytest.fixture(params=["http", "file"])
+def reader(request: pytest.FixtureRequest, browser: object, project: Project) -> Iterator[Reader]:
+    offline = request.param == "file"
+    base = project.path("site").as_uri() if offline else request.getfixturevalue("http_base")
+    r = Reader(browser, base, offline=offline)
+    yield r
+    r.page.close()
+    assert r.errors == [], f"console errors: {r.errors}"
+    assert r.leaked() == [], f"requests that left the machine: {r.leaked()}"
+
+
+def _actor_id(site: Site, name: str) -> str:
+    return next(a.id for a in site.actors.values() if a.name == name)
+
+
+@pytest.mark.parametrize(
+    ("query", "actor"),
+    [
+        ("Λαβρόφ", "Sergei Lavrov"),
+        ("λαβροφ", "Sergei Lavrov"),  # no accent, lower case: the page carries the folded form
+        ("Lavrovi", "Sergei Lavrov"),
+        ("Lavrov", "Sergei Lavrov"),
+        ("Κιμ Γιονγκ Ουν", "Kim Jong Un"),
+        ("Kim Jong Un", "Kim Jong Un"),
+    ],
+)
+def test_search_finds_an_actor_by_any_spelling(reader: Reader, site: Site, query: str, actor: str) -> None:
+    reader.open("index.html")
+    hrefs = reader.search(query)
+    target = f"actors/{_actor_id(site, actor)}.html"
+    assert any(h.split("#")[0].split("?")[0].endswith(target) for h in hrefs), (query, hrefs[:5])
+
+
+def test_meeting_page_shows_citations_and_statements(reader: Reader, site: Site) -> None:
+    meeting = next(m for m in (site.meetings[i] for i in site.timeline) if m.statements and m.points)
+    reader.open(f"meetings/{meeting.id}.html")
+    page = reader.page
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == meeting.title
+    footnotes = page.locator(".footnote li")
+    assert footnotes.count() == len({*meeting.citations_all()})
+    text = page.locator("article").inner_text()
+    for c in meeting.citations_all():
+        assert c.excerpt.split()[0] in text
+    for s in meeting.statements:
+        assert s.translation in text
+        assert s.quote[:30] in text
+    # a footnote mark jumps to its excerpt
+    page.locator("sup a.footnote-ref").first.click()
+    assert page.locator(".footnote li").first.is_visible()
+
+
+def test_timeline_and_graph_render(reader: Reader, site: Site) -> None:
+    reader.open("timeline.html")
+    dots = reader.page.locator("svg.fs-timeline circle.fs-dot")
+    months = {(site.meetings[i].date.on[:7], site.meetings[i].status) for i in site.dated}  # type: ignore[union-attr]
+    assert dots.count() == len(months)
+    box = reader.page.locator("svg.fs-timeline").bounding_box()
+    assert box and box["width"] > 400 and box["height"] > 50
+    rows = reader.page.locator("article table tbody tr")
+    assert rows.count() == len(site.meetings)
+    reader.open("graph.html")
+    nodes = reader.page.locator("svg.fs-graph circle.fs-node")
+    assert nodes.count() == min(len(site.met_with), 40)
+    assert reader.page.locator("svg.fs-graph line.fs-edge").count() >= 1
+
+
+def test_screenshots(browser: object, http_base: str, site: Site) -> None:
+    """Home, a meeting, an actor and the timeline, saved for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    reader = Reader(browser, http_base, offline=False)
+    meeting = next(m.id for m in (site.meetings[i] for i in site.timeline) if m.statements)
+    for name, path in [
+        ("home", "index.html"),
+        ("meeting", f"meetings/{meeting}.html"),
+        ("actor", f"actors/{_actor_id(site, 'Sergei Lavrov')}.html"),
+        ("timeline", "timeline.html"),
+        ("graph", "graph.html"),
+    ]:
+        reader.open(path)
+        shot = ARTIFACTS / f"{name}.png"
+        reader.page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+    reader.page.close()
+    assert reader.errors == []

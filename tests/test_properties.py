@@ -1,0 +1,254 @@
+"""Property-based tests (hypothesis) of the loader and the text renderer.
+
+* Whatever bytes or text a content file holds, reading it gives a Document or
+  one located Problem: nothing else is ever raised.
+* Any nested data dumped to YAML reads back equal, with a mark for every value.
+* Any text, escaped by ``md_escape`` and rendered by Python-Markdown with the
+  extensions of mkdocs.yml, is one paragraph of exactly that text.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.loader import (
+    MAX_DEPTH,
+    FieldPath,
+    _resolve_plain,  # what a plain scalar means to the loader (YAML 1.2 core schema)
+    _YAMLError,
+    load_document,
+    parse_yaml,
+)
+from generator.render import md_escape
+
+from conftest import REPO
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces of YAML (and of things that are not YAML) that make the parser take its odd paths.
+FRAGMENTS = [
+    *"\n\t []{}:,-?#&*!|>'\"%@`\\.0aZé\x00\x85\u2028\ufeff",
+    "- ",
+    ": ",
+    "\n  ",
+    "---\n",
+    "...\n",
+    "&a ",
+    "*a ",
+    "!!python/object:os.system ",
+    "!!str ",
+    "!!int ",
+    "!x ",
+    "%YAML 1.2\n",
+    "%TAG ! tag:x,2000:\n",
+    "? ",
+    "<<: ",
+    "id: x\n",
+    "{{ 7*7 }}",
+    '"\\x1b"',
+    '"\\u00e9"',
+    "'it''s'",
+    "9" * 4400,
+    "[" * 40,
+    "{a: " * 40,
+    "\r\n",
+    "~",
+    "null",
+    "true",
+    "1e5",
+    ".inf",
+    "0x1F",
+]
+yaml_like = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(yaml_like | st.text())
+def test_parse_yaml_returns_data_or_a_located_error(text: str) -> None:
+    try:
+        parse_yaml(text)
+    except _YAMLError as exc:
+        assert exc.line >= 1 and exc.col >= 1, (exc.line, exc.col, exc.message)
+        assert exc.code.startswith(("yaml-", "duplicate-key", "empty-file")), exc.code
+        assert "\n" not in exc.message and exc.message.isprintable(), exc.message
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("properties")
+
+
+@SETTINGS
+@given(st.binary(max_size=400) | yaml_like.map(str.encode) | st.text().map(str.encode))
+def test_load_document_gives_a_document_or_one_problem(scratch: Path, data: bytes) -> None:
+    path = scratch / "x.yaml"
+    path.write_bytes(data)
+    doc, problem = load_document(path, "content/topics/x.yaml", "topics")
+    assert (doc is None) != (problem is None)
+    if problem is not None:
+        assert problem.loc.file == "content/topics/x.yaml" and problem.loc.line >= 1
+        text = problem.text()
+        assert text.startswith(f"content/topics/x.yaml:{problem.loc.line}:{problem.loc.col}: error[")
+        assert "\n" not in text and text.isprintable(), text
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML writes YAML 1.1; quote any text the loader's YAML 1.2 would read as something else."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Double quotes also for NEL, LS and PS: PyYAML writes them raw in single quotes, where they
+    # are line breaks that any reader (PyYAML's own too) folds into a space.
+    odd = _resolve_plain(value) != value or any(c in value for c in "\x85\u2028\u2029")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if odd else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)  # .nan and .inf are text to the loader
+    | st.text()
+)
+nested = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=24,
+)
+
+
+def _paths(value: Any, path: FieldPath = ()) -> list[FieldPath]:
+    out = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out += _paths(item, (*path, i))
+    return out
+
+
+@SETTINGS
+@given(nested, st.booleans(), st.sampled_from([None, False, True]))
+def test_nested_data_round_trips_through_yaml(data: Any, unicode: bool, flow: bool | None) -> None:
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=unicode, default_flow_style=flow, sort_keys=False)
+    parsed, marks, key_marks = parse_yaml(text)
+    assert parsed == data
+    assert all(path in marks for path in _paths(data)), text
+    assert all(path[:-1] == () or path[:-1] in marks for path in key_marks)
+    assert max((len(p) for p in _paths(data)), default=0) < MAX_DEPTH
+
+
+# --- md_escape: text stays text ------------------------------------------------------------
+
+
+def _mkdocs_markdown() -> markdown.Markdown:
+    """Python-Markdown with the extensions (and their settings) that mkdocs.yml gives MkDocs."""
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # ignore !!python/name etc.
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for entry in config.get("markdown_extensions", []):
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        names.append(name)
+        if options:
+            configs[name] = options
+    assert {"tables", "footnotes", "attr_list", "toc"} <= set(names)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+class _Html(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.comments: list[str] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+
+
+MD = _mkdocs_markdown()
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Markdown and HTML syntax, so that generated text is mostly markup rather than letters.
+MARKUP = [
+    *"\\`*_{}[]()#+-.!|<>&;:=~^\"' \n\t1a\x02\x03",
+    "&amp;",
+    "&#35;",
+    "<b>",
+    "<script>",
+    "</p>",
+    "<!--",
+    "[^1]",
+    "[^1]:",
+    "{: .x }",
+    "{#id}",
+    "1.",
+    "1)",
+    "- ",
+    "* ",
+    "# ",
+    "> ",
+    "| a |",
+    "|---|",
+    "***",
+    "---",
+    "===",
+    "```",
+    "~~~",
+    "    ",
+    "  \n",
+    "[TOC]",
+    "[x](javascript:alert(1))",
+    "<http://a.b>",
+    "http://a.b",
+    "![i](x.png)",
+    "\x02wzxhzdk:0\x03",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "\u2028",
+    "\xa0",
+    "\x85",
+]
+markup_text = st.lists(st.sampled_from(MARKUP), max_size=16).map("".join)
+
+
+@SETTINGS
+@given(markup_text | st.text())
+def test_md_escape_renders_as_exactly_the_text(text: str) -> None:
+    html = MD.reset().convert(md_escape(text))
+    # The input, whitespace collapsed; control characters (which the schema refuses anyway) are
+    # shown as U+FFFD, since Python-Markdown uses two of them as placeholders.
+    expected = _CONTROL.sub("\ufffd", " ".join(text.split()))
+    if not expected:
+        assert html == ""
+        return
+    page = _Html(html)
+    assert page.tags == [("p", [])] and not page.comments, html
+    assert "".join(page.text) == expected, (md_escape(text), html)

@@ -1,0 +1,62 @@
+"""Rendering rules that the small sample does not reach: splitting long listings."""
+
+from __future__ import annotations
+
+import pytest
+
+import generator.render
+from generator.build import Project, build, generate_files
+from generator.render import initial, md_escape, relative
+
+from conftest import REPO, SAMPLE
+
+
+@pytest.fixture
+def tiny_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator.render, "INDEX_LIMIT", 1)
+
+
+def test_long_listings_are_split(tiny_limit: None) -> None:
+    files = generate_files(Project(SAMPLE, templates=str(REPO / "templates"), pages="none"))
+    letters = sorted(p for p in files if p.startswith("letters/"))
+    assert letters == [
+        "letters/actors-c.md",
+        "letters/actors-k.md",
+        "letters/actors-n.md",
+        "letters/actors-r.md",
+        "letters/actors-s.md",
+        "letters/actors-u.md",
+        "letters/actors-v.md",
+        "letters/places-m.md",
+        "letters/places-r.md",
+    ]
+    index = files["actors/index.md"].decode()
+    assert "[S](../letters/actors-s.md) (1)" in index
+    assert "| Name | Meetings |" not in index  # the full table is gone
+    assert "[Sergei Lavrov](../actors/sergei-lavrov.md)" in files["letters/actors-s.md"].decode()
+    timeline = files["timeline.md"].decode()
+    assert "| [2023](dates/2023.md) | 1 |" in timeline
+    assert "| Date | Meeting |" not in timeline
+
+
+def test_split_site_builds_strictly(tiny_limit: None, sample: Project) -> None:
+    build(sample)  # mkdocs --strict: every letter and year link resolves
+    assert (sample.root / "site/letters/actors-s.html").is_file()
+
+
+def test_relative_links() -> None:
+    assert relative("actors/x.md", "") == "actors/x.md"
+    assert relative("actors/x.md", "actors") == "x.md"
+    assert relative("places/y.md", "actors") == "../places/y.md"
+    assert relative("downloads/a.json", "downloads/schemas") == "../a.json"
+
+
+def test_initial_files_accented_and_other_scripts() -> None:
+    assert initial("Émile") == "E"
+    assert initial("Λαβρόφ") == "#"
+    assert initial("3 Kings") == "#"
+
+
+def test_md_escape_is_plain_text() -> None:
+    assert md_escape("  a\n b ") == "a b"
+    assert md_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
