@@ -227,7 +227,7 @@ def _timed(result: Result, name: str) -> Iterator[None]:
     result.timings[name] = time.perf_counter() - start
 
 
-def run(root: Path, meetings: int, report: Callable[[str], None]) -> Result:
+def run(root: Path, meetings: int, report: Callable[[str], None], *, search: bool = False) -> Result:
     """Make the content, then time each phase of a full build and measure the output."""
     result = Result(meetings)
     report(f"[{meetings}] making synthetic content in {root} …")
@@ -262,4 +262,78 @@ def run(root: Path, meetings: int, report: Callable[[str], None]) -> Result:
         "search_index_mb": (site_dir / "search/search_index.json").stat().st_size / 2**20,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    if search:
+        name = next(iter(site.actors.values())).name
+        report(f"[{meetings}] timing offline search for {name!r} …")
+        result.facts["search_first_result_s"] = search_seconds(site_dir, name)
     return result
+
+
+def search_seconds(site_dir: Path, query: str) -> float:
+    """Seconds from typing ``query`` on the home page (opened from disk) to the first result."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+        page.goto((site_dir / "index.html").as_uri())
+        box = page.locator("input.md-search__input")
+        box.click()
+        start = time.perf_counter()
+        box.fill(query)
+        box.press("End")
+        page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+        elapsed = time.perf_counter() - start
+        browser.close()
+    return elapsed
+
+
+def markdown_table(results: list[Result]) -> str:
+    """The results as the Markdown table of pages/performance.md."""
+    head = [
+        "meetings",
+        "pages",
+        "load",
+        "validate",
+        "model",
+        "render",
+        "write",
+        "generator",
+        "ms/page",
+        "mkdocs",
+        "generator/mkdocs",
+        "peak MB",
+        "site MB",
+        "avg page KB",
+        "search index MB",
+    ]
+    rows = []
+    for r in results:
+        t = r.timings
+        gen = sum(t[k] for k in ("load", "validate", "model", "render", "write"))
+        rows.append(
+            [
+                f"{r.meetings:,}",
+                f"{r.pages:,}",
+                *(f"{t[k]:.2f} s" for k in ("load", "validate", "model", "render", "write")),
+                f"{gen:.2f} s",
+                f"{1000 * gen / r.pages:.2f}",
+                f"{t['mkdocs']:.1f} s",
+                f"{100 * gen / t['mkdocs']:.1f} %",
+                f"{r.facts['peak_rss_mb']:.0f}",
+                f"{r.facts['site_mb']:.1f}",
+                f"{r.facts['avg_html_kb']:.1f}",
+                f"{r.facts['search_index_mb']:.2f}",
+            ]
+        )
+        if "search_first_result_s" in r.facts:
+            rows[-1].append(f"{r.facts['search_first_result_s']:.2f} s")
+    if any("search_first_result_s" in r.facts for r in results):
+        head.append("first search result")
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)

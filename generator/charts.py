@@ -97,7 +97,7 @@ def graph_actors(site: Site) -> list[str]:
     """The actors drawn in the graph: those with most shared meetings, at most MAX_GRAPH_ACTORS."""
     degree = {a: sum(n for _, n in others) for a, others in site.met_with.items()}
     ranked = sorted(degree, key=lambda a: (-degree[a], site.actors[a].name, a))[:MAX_GRAPH_ACTORS]
-    return sorted(ranked, key=lambda a: (site.actors[a].kind, site.actors[a].name, a))
+    return sorted(ranked, key=lambda a: (site.actors[a].kind, a))  # around the circle by kind, then id
 
 
 def graph_svg(site: Site, url: Url) -> str:

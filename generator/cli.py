@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     _editor_parsers(sub)
+    help_text = "build synthetic fact sheets of N meetings and time every phase (see pages/performance.md)"
+    p = sub.add_parser("bench", help=help_text, description=help_text)
+    p.add_argument("--meetings", type=int, action="append", metavar="N", help="repeatable; default 100")
+    p.add_argument("--out", type=Path, default=Path(".bench"), help="where to build (default .bench/)")
+    p.add_argument("--search", action="store_true", help="also time offline search in Chromium")
     return parser
 
 
@@ -88,6 +93,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command in ("new", "schemas"):
         return _editor_command(args, project)
+    if args.command == "bench":
+        from .bench import markdown_table, run
+
+        def report(msg: str) -> None:
+            print(msg, file=sys.stderr, flush=True)
+
+        out = args.out.resolve()
+        results = [run(out / f"n{n}", n, report, search=args.search) for n in args.meetings or [100]]
+        print(markdown_table(results))
+        return EXIT_OK
     try:
         if args.command == "check":
             site = check(project)

@@ -166,6 +166,8 @@ def _ics_text(text: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
+    if len(line) <= 75 and line.isascii():
+        return [line]
     out, current = [], ""
     for ch in line:
         limit = 75 if not out else 74

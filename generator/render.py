@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from .charts import graph_svg, timeline_svg
+from .charts import graph_actors, graph_svg, timeline_svg
 from .model import MONTHS, Citation, Site
 from .schema import LANGUAGES, precision
 
@@ -148,6 +148,7 @@ def _make_env(templates: Path) -> jinja2.Environment:
         search_variants=search_variants,
         format_date=format_date,
         letter_groups=letter_groups,
+        graph_actors=graph_actors,
         letter_path=letter_path,
         INDEX_LIMIT=INDEX_LIMIT,
     )

@@ -865,10 +865,30 @@ def test_no_markup_or_script_from_content_in_the_page_content(sites: Sites) -> N
         assert (page.tags, page.comments) == (plain.tags, plain.comments), rel
 
 
+TITLE_FIELDS = {
+    "actors/hostile-actor.html": "actors.name",
+    "places/hostile-place.html": "places.name",
+    "topics/hostile-topic.html": "topics.name",
+    "sources/hostile-source.html": "sources.title",
+    "meetings/hostile-meeting.html": "meetings.title",
+}
+
+
 @pytest.mark.build
 def test_no_script_from_content_anywhere_in_the_page(sites: Sites) -> None:
-    for rel in HOSTILE_PAGES:
-        assert _injected(_Page(_read(sites.hostile, rel))) == [], rel
+    # The page title goes to MkDocs as front matter, which Material prints as HTML in <title>
+    # and in the header: it must arrive there escaped, and read as the literal text.
+    assert sorted(TITLE_FIELDS) == sorted(HOSTILE_PAGES)
+    for rel, field in TITLE_FIELDS.items():
+        html = _read(sites.hostile, rel)
+        assert _injected(_Page(html)) == [], rel
+        title = _collapse(sites.texts.values[field])
+        head = re.search(r"<title>(.*?)</title>", html, re.DOTALL)
+        assert head and _collapse("".join(_Page(head.group(1)).text)) == f"{title} - Sample fact sheet", rel
+        topic = re.search(
+            r'data-md-component="header-topic">\s*<span class="md-ellipsis">(.*?)</span>', html, re.S
+        )
+        assert topic and _collapse("".join(_Page(topic.group(1)).text)) == title, rel
 
 
 @pytest.mark.build

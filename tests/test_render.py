@@ -34,6 +34,10 @@ def test_long_listings_are_split(tiny_limit: None) -> None:
     assert "[S](../letters/actors-s.md) (1)" in index
     assert "| Name | Meetings |" not in index  # the full table is gone
     assert "[Sergei Lavrov](../actors/sergei-lavrov.md)" in files["letters/actors-s.md"].decode()
+    topic = files["topics/arms.md"].decode()
+    assert "The latest 1 of 2 meetings" in topic
+    assert "2024-11-choe-lavrov-moscow.md" in topic
+    assert "2023-09-kim-putin-expected.md" not in topic  # the earlier one is left to the downloads
     timeline = files["timeline.md"].decode()
     assert "| [2023](dates/2023.md) | 1 |" in timeline
     assert "| Date | Meeting |" not in timeline
