@@ -56,8 +56,11 @@ class Project:
             pass
 
         _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-        with self.path("config").open(encoding="utf-8") as fh:
-            config: Any = yaml.load(fh, Loader=_Loader)
+        try:
+            with self.path("config").open(encoding="utf-8") as fh:
+                config: Any = yaml.load(fh, Loader=_Loader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise BuildFailed(f"{self.config} cannot be read: {exc}") from None
         return str(config.get("site_name", "Fact sheet")) if isinstance(config, dict) else "Fact sheet"
 
 
@@ -119,6 +122,9 @@ def mkdocs_build(project: Project, docs: Path, site: Path) -> None:
     from mkdocs.exceptions import MkDocsException
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    # MkDocs stamps the build day into sitemap.xml(.gz) unless this is set; a fixed
+    # stamp keeps the same content building the same bytes on any day.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     with _mkdocs_logging() as messages:
         try:
             config = load_config(

@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stdout if args.format == "json" else sys.stderr,
         )
         return EXIT_PROBLEMS
-    except (BuildFailed, RenderError, WriteError) as exc:
+    except (BuildFailed, RenderError, WriteError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("Nothing was changed: docs/ and site/ are as they were.", file=sys.stderr)
         return EXIT_PROBLEMS

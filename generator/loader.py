@@ -9,7 +9,11 @@ constructor. That gives us, in one pass and in bounded memory:
 * anchors and aliases rejected, so "billion laughs" cannot expand;
 * nesting depth bounded, so deep input cannot exhaust the stack;
 * only the plain YAML types: no ``!!python/...`` or other tags;
-* dates left as strings (``2024-11-05`` stays text; the schema checks it).
+* dates left as strings (``2024-11-05`` stays text; the schema checks it);
+* characters YAML refuses (NUL, other controls) located to their line and column.
+
+Files are never read through a symbolic link, never beyond ``MAX_BYTES``, and a
+file name that could not be printed safely in a report is refused.
 
 Scalars follow the YAML 1.2 core schema: ``true``/``false`` are booleans,
 ``yes``/``no``/``on``/``off`` are text.

@@ -34,6 +34,7 @@ JSON_DATE = (
 # Characters Text refuses (control characters; a line of text also refuses line breaks).
 _CONTROL = r"[\x00-\x08\x0b-\x1f]"
 _CONTROL_LINE = r"[\x00-\x08\x0a-\x1f]"
+_CONTROL_RE = re.compile(_CONTROL)
 MAX_TEXT = 5000
 
 # ISO 639-1 codes with English names (the ones a reader sees on the site).
@@ -186,7 +187,7 @@ class Text(Type):
         if self.line and ("\n" in value or "\r" in value):
             c.emit(path, "format", "must be a single line")
             return False
-        if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        if _CONTROL_RE.search(value):
             c.emit(path, "format", "contains control characters")
             return False
         if self.pattern and not re.match(self.pattern, value):

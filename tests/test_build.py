@@ -143,3 +143,36 @@ def test_two_builds_give_identical_docs(tmp_path: Path) -> None:
 def test_usage_error_outside_a_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--project", str(tmp_path), "check"]) == 2
     assert "has no mkdocs.yml" in capsys.readouterr().err
+
+
+def test_site_is_identical_without_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import copy_sample
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a, b = copy_sample(tmp_path / "a"), copy_sample(tmp_path / "b")
+    assert _run(a, "build") == 0
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # build() may have set its default
+    assert _run(b, "build") == 0
+    hashes = [{k: v.split()[0] for k, v in _tree(p.root / "site").items()} for p in (a, b)]
+    assert hashes[0] == hashes[1]
+
+
+def test_broken_config_is_an_error_not_a_traceback(
+    sample: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (sample.root / "mkdocs.yml").write_text("site_name: [\n", encoding="utf-8")
+    assert _run(sample, "check") == 1
+    err = capsys.readouterr().err
+    assert "mkdocs.yml cannot be read" in err and "Traceback" not in err
+
+
+def test_csv_cells_never_run_as_formulas(sample: Project) -> None:
+    actor = sample.root / "content/actors/kim-jong-un.yaml"
+    actor.write_text(
+        actor.read_text(encoding="utf-8").replace("name: Kim Jong Un", 'name: "=HYPERLINK(1)"'),
+        encoding="utf-8",
+    )
+    assert _run(sample, "generate") == 0
+    rows = (sample.root / "docs/downloads/actors.csv").read_text(encoding="utf-8")
+    assert ",'=HYPERLINK(1)," in rows
+    assert '"=HYPERLINK(1)"' in (sample.root / "docs/downloads/factsheet.json").read_text(encoding="utf-8")
