@@ -78,12 +78,19 @@ def generate_files(project: Project) -> dict[str, bytes]:
     site = check(project)
     rendered = {**render_site(site, project.path("templates")), **export_files(site)}
     files = {path: text.encode("utf-8") for path, text in sorted(rendered.items())}
+    files.update(hand_written(project, files))
+    return files
+
+
+def hand_written(project: Project, generated: dict[str, bytes]) -> dict[str, bytes]:
+    """The files of pages/, by their path in docs/; none may take a generated page's path."""
+    files: dict[str, bytes] = {}
     pages = project.path("pages")
     if pages.is_dir():
         for src in sorted(pages.rglob("*")):
             if src.is_file() and not src.is_symlink():
                 rel = src.relative_to(pages).as_posix()
-                if rel in files:
+                if rel in generated:
                     raise BuildFailed(f"pages/{rel} has the same path as a generated page")
                 files[rel] = src.read_bytes()
     return files

@@ -34,8 +34,9 @@ class _Bucket:
 
 def _buckets(site: Site) -> list[_Bucket]:
     groups: dict[tuple[str, str], list[str]] = {}
+    meetings = site.meetings
     for id in site.dated:
-        m = site.meetings[id]
+        m = meetings[id]
         assert m.date is not None
         groups.setdefault((m.date.on[:7], m.status), []).append(id)
     return [_Bucket(k, s, tuple(ids)) for (k, s), ids in sorted(groups.items())]

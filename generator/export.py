@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .model import Actor, Meeting, Site
@@ -76,13 +77,6 @@ def record_json(site: Site, kind: str, id: str) -> dict[str, Any]:
         data["meetings"] = list(site.meetings_by_actor.get(id, ()))
         data["met_with"] = [{"actor": a, "shared_meetings": n} for a, n in site.met_with.get(id, ())]
     return data
-
-
-def _records(site: Site) -> dict[str, dict[str, dict[str, Any]]]:
-    return {
-        kind: {id: record_json(site, kind, id) for id in getattr(site, kind)}
-        for kind in ("sources", "actors", "places", "topics", "meetings")
-    }
 
 
 def _meetings_csv(site: Site) -> str:
@@ -175,16 +169,17 @@ def _ics_text(text: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
-    if len(line) <= 75 and line.isascii():
-        return [line]
-    out, current = [], ""
+    if line.isascii():  # one octet a character: cut by length
+        parts = [line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)]
+        return [parts[0], *(" " + part for part in parts[1:])]
+    out, current, size = [], "", 0
     for ch in line:
-        limit = 75 if not out else 74
-        if len((current + ch).encode("utf-8")) > limit:
+        width = len(ch.encode("utf-8"))
+        if size + width > (75 if not out else 74):
             out.append(current)
-            current = ch
+            current, size = ch, width
         else:
-            current += ch
+            current, size = current + ch, size + width
     out.append(current)
     return [out[0], *(" " + part for part in out[1:])]
 
@@ -236,22 +231,57 @@ def _calendar(site: Site) -> str:
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
 
 
+RECORD_KINDS = ("actors", "meetings", "places", "sources", "topics")  # sorted: the dataset's key order
+FACTSHEET = f"{DOWNLOADS}/factsheet.json"
+
+Builder = Callable[[Site], str]
+
+
+def _record_file(site: Site, kind: str, id: str) -> str:
+    return _json(record_json(site, kind, id))
+
+
+def _schema_file(site: Site, kind: str) -> str:
+    return _json(json_schema(kind), indent=2)
+
+
+def export_plan(site: Site) -> list[tuple[str, Builder]]:
+    """Every download but the dataset, each with the function that makes it from the model."""
+    plan: list[tuple[str, Builder]] = [
+        (f"{DOWNLOADS}/meetings.csv", _meetings_csv),
+        (f"{DOWNLOADS}/actors.csv", _actors_csv),
+        (f"{DOWNLOADS}/statements.csv", _statements_csv),
+        (f"{DOWNLOADS}/citations.csv", _citations_csv),
+        (f"{DOWNLOADS}/meetings.ics", _calendar),
+    ]
+    plan += [
+        (f"{DOWNLOADS}/schemas/{k}.schema.json", functools.partial(_schema_file, kind=k)) for k in SCHEMAS
+    ]
+    for kind in RECORD_KINDS:
+        plan += [
+            (f"{kind}/{id}.json", functools.partial(_record_file, kind=kind, id=id))
+            for id in getattr(site, kind)
+        ]
+    return plan
+
+
+def dataset(site: Site, files: dict[str, str]) -> str:
+    """The whole dataset, assembled from the records' own JSON files (so it costs a join).
+
+    Byte for byte what ``json.dumps`` of the whole would give: keys sorted, the
+    default separators, each record as its own file has it.
+    """
+    parts = []
+    for kind in RECORD_KINDS:
+        records = ", ".join(files[f"{kind}/{id}.json"].rstrip("\n") for id in getattr(site, kind))
+        parts.append(f"{json.dumps(kind)}: [{records}]")
+        if kind == "sources":  # "title" sorts between "sources" and "topics"
+            parts.append(f'"title": {json.dumps(site.title, ensure_ascii=False)}')
+    return "{" + ", ".join(parts) + "}\n"
+
+
 def export_files(site: Site) -> dict[str, str]:
     """Every download, by path relative to docs/."""
-    records = _records(site)
-    files = {
-        f"{DOWNLOADS}/factsheet.json": _json(
-            {"title": site.title, **{kind: list(recs.values()) for kind, recs in records.items()}}
-        ),
-        f"{DOWNLOADS}/meetings.csv": _meetings_csv(site),
-        f"{DOWNLOADS}/actors.csv": _actors_csv(site),
-        f"{DOWNLOADS}/statements.csv": _statements_csv(site),
-        f"{DOWNLOADS}/citations.csv": _citations_csv(site),
-        f"{DOWNLOADS}/meetings.ics": _calendar(site),
-    }
-    for kind in SCHEMAS:
-        files[f"{DOWNLOADS}/schemas/{kind}.schema.json"] = _json(json_schema(kind), indent=2)
-    for kind in ("meetings", "actors"):
-        for id in getattr(site, kind):
-            files[f"{kind}/{id}.json"] = _json(records[kind][id])
+    files = {path: build(site) for path, build in export_plan(site)}
+    files[FACTSHEET] = dataset(site, files)
     return files

@@ -21,16 +21,19 @@ Scalars follow the YAML 1.2 core schema: ``true``/``false`` are booleans,
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import yaml
 
 from .errors import Location, Problem
+
+_T = TypeVar("_T")
 
 try:  # libyaml's parser is several times faster and keeps marks just the same
     from yaml import CSafeLoader as _Loader
@@ -399,7 +402,33 @@ def _unsafe_name(entry: Path, project: Path) -> Problem | None:
     )
 
 
-def load_content(project: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> Content:
+class ReadCache:
+    """What was read from each file, reused while its size and modification time stay the same.
+
+    For a long-running process (``serve``): a rebuild after one edit re-reads one
+    file, not thousands. Entries of files that are gone are dropped on each run.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
+        self._seen: dict[str, tuple[tuple[int, int, int], Any]] = {}
+
+    def get(self, path: Path, rel: str, read: Callable[[], _T]) -> _T:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        hit = self._entries.get(rel)
+        value: _T = hit[1] if hit is not None and hit[0] == key else read()
+        self._seen[rel] = (key, value)
+        return value
+
+    def finish(self) -> None:
+        """Keep only the files read in this run."""
+        self._entries, self._seen = self._seen, {}
+
+
+def load_content(
+    project: Path, content_dir: str = "content", seeds_dir: str = "seeds", cache: ReadCache | None = None
+) -> Content:
     """Discover and read every content file and seed, in sorted order."""
     problems: list[Problem] = []
     documents: list[Document] = []
@@ -421,6 +450,8 @@ def load_content(project: Path, content_dir: str = "content", seeds_dir: str = "
             if refusal or kind is None:
                 code, message = refusal or ("layout", "unexpected file")
                 problem = Problem(Location(rel), code, message)
+            elif cache is not None:
+                doc, problem = cache.get(entry, rel, functools.partial(load_document, entry, rel, kind))
             else:
                 doc, problem = load_document(entry, rel, kind)
             if problem:
@@ -429,12 +460,18 @@ def load_content(project: Path, content_dir: str = "content", seeds_dir: str = "
                     unreadable.add((kind, entry.stem))
             if doc:
                 documents.append(doc)
-    seeds = load_seeds(project / seeds_dir, project, problems, unreadable)
+    seeds = load_seeds(project / seeds_dir, project, problems, unreadable, cache)
+    if cache is not None:
+        cache.finish()
     return Content(documents, seeds, problems, unreadable)
 
 
 def load_seeds(
-    root: Path, project: Path, problems: list[Problem], unreadable: set[tuple[str, str]] | None = None
+    root: Path,
+    project: Path,
+    problems: list[Problem],
+    unreadable: set[tuple[str, str]] | None = None,
+    cache: ReadCache | None = None,
 ) -> dict[str, str]:
     """The text of every ``seeds/*.txt`` file, by file name.
 
@@ -456,6 +493,8 @@ def load_seeds(
             )
         elif problem is None and not entry.is_file():
             problem = Problem(Location(rel), "layout", "not a regular file: seeds holds .txt files")
+        elif problem is None and cache is not None:
+            text, problem = cache.get(entry, rel, functools.partial(_read_text, entry, rel))
         elif problem is None:
             text, problem = _read_text(entry, rel)
         if problem:

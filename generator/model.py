@@ -221,6 +221,7 @@ class Site:
     meetings: dict[str, Meeting]
     timeline: tuple[str, ...]  # meeting ids in date order, undated last
     position: dict[str, int]  # meeting id -> its index in the timeline
+    neighbours: dict[str, tuple[str | None, str | None]]  # dated meeting -> (previous, next) dated one
     meetings_by_actor: dict[str, tuple[str, ...]]
     meetings_by_place: dict[str, tuple[str, ...]]
     meetings_by_topic: dict[str, tuple[str, ...]]
@@ -384,15 +385,36 @@ def _days(start: str, end: str | None) -> list[str]:
     return [(first + dt.timedelta(days=i)).isoformat() for i in range(n + 1)]
 
 
+def _neighbours(dated: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    return {
+        m: (dated[i - 1] if i else None, dated[i + 1] if i + 1 < len(dated) else None)
+        for i, m in enumerate(dated)
+    }
+
+
 def _freeze(d: dict[str, list[Any]], key: Any = None) -> dict[str, tuple[Any, ...]]:
     return {k: tuple(sorted(v, key=key) if key else v) for k, v in sorted(d.items())}
 
 
-def build_site(documents: list[Document], title: str) -> Site:
-    """The site model from documents that passed validation."""
+RecordCache = dict[str, tuple[Document, Any]]
+
+
+def build_site(documents: list[Document], title: str, cache: RecordCache | None = None) -> Site:
+    """The site model from documents that passed validation.
+
+    With ``cache``, a document seen before (the same object) keeps its record
+    object, so an unchanged record is identical between two models.
+    """
     by_kind: dict[str, dict[str, Any]] = defaultdict(dict)
+    fresh: RecordCache = {}
     for doc in sorted(documents, key=lambda d: (d.kind, d.data["id"])):
-        by_kind[doc.kind][doc.data["id"]] = _record(doc)
+        hit = cache.get(doc.file) if cache is not None else None
+        record = hit[1] if hit is not None and hit[0] is doc else _record(doc)
+        fresh[doc.file] = (doc, record)
+        by_kind[doc.kind][doc.data["id"]] = record
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     sources: dict[str, Source] = by_kind["sources"]
     actors: dict[str, Actor] = by_kind["actors"]
     places: dict[str, Place] = by_kind["places"]
@@ -510,6 +532,7 @@ def build_site(documents: list[Document], title: str) -> Site:
         meetings=meetings,
         timeline=timeline,
         position=order,
+        neighbours=_neighbours([m for m in timeline if meetings[m].date is not None]),
         meetings_by_actor=_freeze(by_actor, in_time),
         meetings_by_place=_freeze(by_place, in_time),
         meetings_by_topic=_freeze(by_topic, in_time),

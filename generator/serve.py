@@ -2,13 +2,15 @@
 
 A watchdog observer (already a dependency of MkDocs) watches content/,
 templates/, pages/ and seeds/. After a short quiet period the pages are
-regenerated in place; only changed files are rewritten, and MkDocs, which
+regenerated in place, incrementally (incremental.py): only the pages that read
+what changed are rendered, only changed files are rewritten, and MkDocs, which
 watches docs/, rebuilds and reloads the browser. Invalid content is reported
 and the last good pages stay up.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -16,18 +18,20 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildFailed, Project, generate
+from .build import BuildFailed, Project
 from .errors import ValidationFailed, format_problems
+from .incremental import Regenerator
 from .render import RenderError
 
 QUIET_SECONDS = 0.2
 
 
 class _Regenerate(FileSystemEventHandler):
-    def __init__(self, project: Project, report: Callable[[str], None]) -> None:
-        self.project, self.report = project, report
+    def __init__(self, regenerator: Regenerator, report: Callable[[str], None]) -> None:
+        self.regenerator, self.report = regenerator, report
         self.timer: threading.Timer | None = None
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards the timer
+        self.running = threading.Lock()  # one regeneration at a time
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write") or str(event.src_path).endswith("~"):
@@ -40,13 +44,14 @@ class _Regenerate(FileSystemEventHandler):
             self.timer.start()
 
     def run(self) -> None:
-        report_regeneration(self.project, self.report)
+        with self.running:
+            report_regeneration(self.regenerator, self.report)
 
 
-def report_regeneration(project: Project, report: Callable[[str], None]) -> bool:
-    """Regenerate docs/ in place; report what changed or what is wrong."""
+def report_regeneration(regenerator: Regenerator, report: Callable[[str], None]) -> bool:
+    """Regenerate docs/ in place, only what the edits call for; report what changed or what is wrong."""
     try:
-        stats = generate(project)
+        stats = regenerator.run()
     except ValidationFailed as exc:
         report(format_problems(exc.problems, "text") + "\nThe previous pages stay up until this is fixed.")
         return False
@@ -62,9 +67,11 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None]) -> Non
     """Generate docs/, then serve it with live reload until interrupted."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    if not report_regeneration(project, report) and not project.path("docs").is_dir():
+    regenerator = Regenerator(project)
+    if not report_regeneration(regenerator, report) and not project.path("docs").is_dir():
         raise BuildFailed("fix the problems above, then run serve again")
-    handler = _Regenerate(project, report)
+    gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it on every edit
+    handler = _Regenerate(regenerator, report)
     observer = Observer()
     for name in ("content", "templates", "pages", "seeds"):
         path: Path = project.path(name)

@@ -55,6 +55,13 @@ def _normalised_seed(text: str, fold: bool) -> str:
     return n.casefold() if fold else n
 
 
+@lru_cache(maxsize=1 << 18)
+def _in_seed(seed: str, text: str, fold: bool) -> bool:
+    """``text`` is in ``seed`` once both are normalised (and case-folded if ``fold``)."""
+    needle = normalise(text).casefold() if fold else normalise(text)
+    return needle in _normalised_seed(seed, fold)
+
+
 @dataclass
 class _FileResult:
     doc: Document
@@ -92,10 +99,32 @@ def _check_file(doc: Document, problems: list[Problem]) -> _FileResult:
     return result
 
 
-def validate(content: Content) -> list[Problem]:
-    """Every problem in the content, sorted by file, line and column."""
+FileCache = dict[str, tuple[Document, "_FileResult", list[Problem]]]
+
+
+def validate(content: Content, cache: FileCache | None = None) -> list[Problem]:
+    """Every problem in the content, sorted by file, line and column.
+
+    With ``cache`` (kept by a long-running process), a document already checked
+    (the same object, which the loader's cache returns for an unchanged file)
+    is not checked again; only the checks across files run on everything.
+    """
     problems = list(content.problems)
-    results = [_check_file(doc, problems) for doc in content.documents]
+    results = []
+    fresh: FileCache = {}
+    for doc in content.documents:
+        hit = cache.get(doc.file) if cache is not None else None
+        if hit is not None and hit[0] is doc:
+            result, own = hit[1], hit[2]
+        else:
+            own = []
+            result = _check_file(doc, own)
+        fresh[doc.file] = (doc, result, own)
+        problems.extend(own)
+        results.append(result)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
 
     ids: dict[str, dict[str, Document]] = {kind: {} for kind in SCHEMAS}
     for r in results:
@@ -138,9 +167,7 @@ def validate(content: Content) -> list[Problem]:
             seed = source.data.get("seed") if isinstance(source.data, dict) else None
             if not isinstance(seed, str) or seed not in content.seeds:
                 continue  # reported on the source file
-            haystack = _normalised_seed(content.seeds[seed], fold)
-            needle = normalise(text).casefold() if fold else normalise(text)
-            if needle not in haystack:
+            if not _in_seed(content.seeds[seed], text, fold):
                 problems.append(
                     Problem(
                         doc.loc(path),

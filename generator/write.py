@@ -86,6 +86,16 @@ def sync_tree(root: Path, files: dict[str, bytes], *, atomic: bool = True) -> Wr
     return stats
 
 
+def remove_file(root: Path, rel: str) -> None:
+    """Delete ``root/rel`` and any folders it leaves empty (up to, not including, ``root``)."""
+    path = root / _safe(rel)
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)

@@ -117,7 +117,11 @@ def test_rebuild_keeps_unchanged_pages_untouched(sample: Project) -> None:
     assert _run(sample, "build") == 0
     after = _tree(sample.root / "docs")
     changed = {p for p in after if after[p] != before.get(p)}
-    assert changed == {"topics/arms.md", "downloads/factsheet.json"}  # the page, and the full dataset
+    assert changed == {
+        "topics/arms.md",
+        "topics/arms.json",
+        "downloads/factsheet.json",
+    }  # page, record, dataset
 
 
 def test_stale_pages_are_removed(sample: Project) -> None:

@@ -1,0 +1,243 @@
+"""Incremental regeneration for a long-running process (``serve``).
+
+A :class:`Regenerator` keeps, between runs, what it read (files unchanged on
+disk are not parsed again), what it checked, the records it built, every page
+it produced and, for each page, which parts of the model that page read.
+After an edit it rebuilds the model (cheap: unchanged records are reused),
+compares it with the previous one part by part, and renders again only the
+pages that read a part that changed. Only files whose bytes changed are
+written.
+
+Which parts a page reads is not declared by hand: while a page renders, the
+model is seen through :class:`TrackedSite`, which records every record,
+listing and back-reference looked up. A page that iterates a whole collection
+depends on all of it. The result is always what a full regeneration would
+write (the tests compare the two after every kind of edit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .build import Project, hand_written
+from .errors import ValidationFailed
+from .export import FACTSHEET, dataset, export_plan
+from .loader import ReadCache, load_content
+from .model import RecordCache, Site, build_site
+from .render import _make_env, _Page, _pages, _render
+from .validate import FileCache, validate
+from .write import WriteStats, remove_file, sync_tree, write_atomic
+
+Dep = tuple[str, Any]  # (model part, key) or (model part, ALL)
+ALL = "*"
+# Parts of the model that are not dataclass fields but derived from them.
+DERIVED = ("dated", "years", "undated")
+
+
+class TrackedDict:
+    """A read-only view of one of the model's dicts that records which keys are read."""
+
+    __slots__ = ("_d", "_deps", "_name")
+
+    def __init__(self, name: str, d: dict[Any, Any], deps: set[Dep]) -> None:
+        self._name, self._d, self._deps = name, d, deps
+
+    def __getitem__(self, key: Any) -> Any:
+        self._deps.add((self._name, key))
+        return self._d[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._deps.add((self._name, key))
+        return self._d.get(key, default)
+
+    def __contains__(self, key: Any) -> bool:
+        self._deps.add((self._name, key))
+        return key in self._d
+
+    def _all(self) -> dict[Any, Any]:
+        self._deps.add((self._name, ALL))
+        return self._d
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self) -> Any:
+        return self._all().keys()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+
+class TrackedSite:
+    """The site model as a page sees it while rendering, recording what it reads."""
+
+    def __init__(self, site: Site, deps: set[Dep]) -> None:
+        self._site, self._deps = site, deps
+        self._views: dict[str, TrackedDict] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        view = self._views.get(name)
+        if view is not None:
+            return view
+        value = getattr(self._site, name)
+        if isinstance(value, dict):
+            view = self._views[name] = TrackedDict(name, value, self._deps)
+            return view
+        if name == "name_of":
+            return self._name_of
+        if name == "status_counts":
+            return self._status_counts
+        if callable(value):  # a method not known here: depend on everything
+            self._deps.add(("*", ALL))
+            return value
+        self._deps.add((name, ALL))
+        return value
+
+    def _name_of(self, kind: str, id: str) -> str:
+        self._deps.add((kind, id))
+        return self._site.name_of(kind, id)
+
+    def _status_counts(self, key: str) -> dict[str, int]:
+        self._deps.update({("dates", key), ("meetings", ALL)})
+        return self._site.status_counts(key)
+
+
+def changed_parts(old: Site, new: Site) -> set[Dep]:
+    """Every (part, key) whose value differs between two models, and (part, ALL) for each part that does."""
+    changed: set[Dep] = set()
+    for f in dataclasses.fields(Site):
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        if a is b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys = {k for k in a.keys() | b.keys() if a.get(k, _MISSING) != b.get(k, _MISSING)}
+            changed.update((f.name, k) for k in keys)
+            if keys:
+                changed.add((f.name, ALL))
+        elif a != b:
+            changed.add((f.name, ALL))
+    for name in DERIVED:
+        if getattr(old, name) != getattr(new, name):
+            changed.add((name, ALL))
+    return changed
+
+
+_MISSING = object()
+
+
+def _affected(deps: set[Dep], changed: set[Dep]) -> bool:
+    if ("*", ALL) in deps:
+        return True
+    return any(d in changed for d in deps)
+
+
+class Regenerator:
+    """Regenerates docs/ after edits, doing only the work the edits call for."""
+
+    def __init__(self, project: Project, out: Path | None = None) -> None:
+        self.project = project
+        self.out = out or project.path("docs")
+        self.reads = ReadCache()
+        self.checks: FileCache = {}
+        self.records: RecordCache = {}
+        self.site: Site | None = None
+        self.templates_key: tuple[Any, ...] = ()
+        self.env: Any = None
+        self.outputs: dict[str, str] = {}  # generated text by path
+        self.outputs_before: dict[str, str] = {}
+        self.deps: dict[str, set[Dep]] = {}
+        self.files: dict[str, bytes] = {}  # everything in docs/ as last written
+        self.rendered: list[str] = []  # paths made in the last run, for reporting and tests
+
+    def _templates_key(self) -> tuple[Any, ...]:
+        root = self.project.path("templates")
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.glob("*.j2")))
+
+    def run(self) -> WriteStats:
+        """Check, regenerate what changed and write it; raises ValidationFailed like ``check``."""
+        project = self.project
+        content = load_content(project.root, project.content, project.seeds, cache=self.reads)
+        problems = validate(content, cache=self.checks)
+        if problems:
+            raise ValidationFailed(problems)
+        site = build_site(content.documents, project.site_title(), cache=self.records)
+        templates_key = self._templates_key()
+        full = self.site is None or templates_key != self.templates_key
+        changed = set() if full or self.site is None else changed_parts(self.site, site)
+        self.rendered = []
+        if full or self.env is None:  # compiled templates are kept while the files are unchanged
+            self.env = _make_env(project.path("templates"))
+        env = self.env
+        jobs: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
+        for page in _pages(site):
+            jobs.append((page.path, _page_job(env, page), _page_deps(page)))
+        for path, build in export_plan(site):
+            jobs.append((path, build, set()))
+        outputs: dict[str, str] = {}
+        deps: dict[str, set[Dep]] = {}
+        for path, make, base in jobs:
+            if not full and path in self.outputs and not _affected(self.deps[path], changed):
+                outputs[path], deps[path] = self.outputs[path], self.deps[path]
+                continue
+            seen = set(base)
+            outputs[path] = make(TrackedSite(site, seen))
+            deps[path] = seen
+            self.rendered.append(path)
+        outputs[FACTSHEET] = dataset(site, outputs)
+        self.outputs_before = self.outputs
+        self.site, self.templates_key, self.outputs, self.deps = site, templates_key, outputs, deps
+        # Unchanged text keeps its old bytes object: no re-encoding, and the writer's
+        # comparison is an identity check.
+        previous = self.files
+        files = {
+            path: previous[path]
+            if self.outputs_before.get(path) is text and path in previous
+            else text.encode()
+            for path, text in outputs.items()
+        }
+        files.update(hand_written(project, files))
+        return self._write(files)
+
+    def _write(self, files: dict[str, bytes]) -> WriteStats:
+        if not self.files:  # first run: compare with what is on disk
+            stats = sync_tree(self.out, files)
+        else:
+            stats = WriteStats()
+            for rel in sorted(files):
+                old = self.files.get(rel)
+                if old is files[rel] or old == files[rel]:
+                    stats.unchanged += 1
+                else:
+                    write_atomic(self.out / rel, files[rel])
+                    stats.written.append(rel)
+            for rel in sorted(set(self.files) - set(files)):
+                remove_file(self.out, rel)
+                stats.removed.append(rel)
+        self.files = files
+        return stats
+
+
+def _page_job(env: Any, page: _Page) -> Callable[[Any], str]:
+    return lambda tracked: _render(env, tracked, page)
+
+
+def _page_deps(page: _Page) -> set[Dep]:
+    """What a page depends on through its context rather than through lookups."""
+    deps: set[Dep] = set()
+    for name, value in page.context.items():
+        if name in ("meeting", "actor", "place", "topic", "source"):
+            deps.add((name + "s", value.id))
+        elif name == "entry":
+            deps.add(("dates", value.key))
+        elif name == "ids":
+            deps.add((page.context["kind"], ALL))
+    return deps

@@ -1,0 +1,137 @@
+"""Incremental regeneration gives exactly what a full regeneration gives, doing less work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import Project, generate_files
+from generator.errors import ValidationFailed
+from generator.incremental import Regenerator
+
+MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
+
+
+def _edit(project: Project, rel: str, old: str, new: str) -> None:
+    path = project.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, rel)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _on_disk(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _same_as_full(regen: Regenerator, project: Project) -> None:
+    regen.run()
+    assert _on_disk(regen.out) == generate_files(project)
+
+
+NEW_MEETING = """id: 2024-11-extra
+title: A second meeting in Moscow
+kind: talks
+status: held
+date:
+  on: "2024-11"
+place: moscow
+participants:
+  - actor: sergei-lavrov
+    side: host
+  - actor: kim-jong-un
+    side: visitor
+summary: Invented for the test.
+citations:
+  - source: article-2024-11
+    excerpt: Ministri i Jashtëm rus Sergej Lavrov
+    translation: Russian Foreign Minister Sergei Lavrov
+"""
+
+EDITS: list[tuple[str, Callable[[Project], None]]] = [
+    (
+        "meeting title",
+        lambda p: _edit(p, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks"),
+    ),
+    ("meeting date", lambda p: _edit(p, MEETING, 'on: "2024-11"', 'on: "2024-11-05"')),
+    ("meeting moves before another", lambda p: _edit(p, MEETING, 'on: "2024-11', 'on: "2023-01')),
+    ("participant", lambda p: _edit(p, MEETING, "  - actor: sergei-lavrov", "  - actor: kim-jong-un")),
+    ("place", lambda p: _edit(p, MEETING, "place: moscow", "place: russia-place")),
+    (
+        "new meeting",
+        lambda p: (p.root / "content/meetings/2024-11-extra.yaml").write_text(NEW_MEETING, "utf-8"),
+    ),
+    (
+        "actor name",
+        lambda p: _edit(p, "content/actors/sergei-lavrov.yaml", "name: Sergei Lavrov", "name: S. Lavrov"),
+    ),
+    (
+        "source title",
+        lambda p: _edit(p, "content/sources/article-2023-09.yaml", "title: Kim", "title: Mr Kim"),
+    ),
+    (
+        "topic removed",
+        lambda p: (
+            _edit(p, MEETING, "topics: [arms]", "topics: []"),
+            _edit(p, "content/meetings/2023-09-kim-putin-expected.yaml", "topics: [arms]", "topics: []"),
+            (p.root / "content/topics/arms.yaml").unlink(),
+        ),
+    ),
+    (
+        "template",
+        lambda p: _edit(p, "templates/topic.md.j2", "No meeting, fact", "Nothing: no meeting, fact"),
+    ),
+    ("hand-written page", lambda p: (p.root / "pages/about.md").write_text("# About\n\nChanged.\n", "utf-8")),
+]
+
+
+@pytest.mark.parametrize(("name", "edit"), EDITS, ids=[e[0] for e in EDITS])
+def test_incremental_equals_full(
+    sample: Project, tmp_path: Path, name: str, edit: Callable[[Project], None]
+) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    _same_as_full(regen, sample)
+    edit(sample)
+    _same_as_full(regen, sample)
+
+
+def test_edits_in_a_row(sample: Project, tmp_path: Path) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    _same_as_full(regen, sample)
+    for _, edit in EDITS[:8]:
+        edit(sample)
+        _same_as_full(regen, sample)
+
+
+def test_only_pages_that_read_the_change_are_rendered(sample: Project, tmp_path: Path) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    regen.run()
+    untouched = tmp_path / "docs/actors/vladimir-putin.md"
+    before = untouched.stat().st_mtime_ns
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
+    stats = regen.run()
+    rendered = set(regen.rendered)
+    assert {
+        "meetings/2024-11-choe-lavrov-moscow.md",
+        "actors/choe-son-hui.md",
+        "dates/2024-11.md",
+        "places/moscow.md",
+        "timeline.md",
+    } <= rendered
+    assert "actors/vladimir-putin.md" not in rendered  # Putin's page does not show this meeting
+    assert "meetings/2024-11-choe-lavrov-moscow.md" in stats.written
+    assert "actors/vladimir-putin.md" not in stats.written
+    assert untouched.stat().st_mtime_ns == before
+    assert len(rendered) < len(regen.outputs) / 2
+
+
+def test_invalid_edit_is_reported_and_the_next_valid_run_recovers(sample: Project, tmp_path: Path) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    regen.run()
+    good = (sample.root / MEETING).read_text(encoding="utf-8")
+    (sample.root / MEETING).write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        regen.run()
+    (sample.root / MEETING).write_text(good.replace("title: Choe", "title: Ms Choe"), encoding="utf-8")
+    _same_as_full(regen, sample)
