@@ -9,6 +9,7 @@ site size, average HTML page size and search index size are reported too.
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import resource
@@ -22,6 +23,7 @@ from typing import Any
 
 from .build import Project, mkdocs_build
 from .export import export_files
+from .incremental import Regenerator
 from .loader import load_content
 from .model import build_site
 from .render import render_site
@@ -262,6 +264,19 @@ def run(root: Path, meetings: int, report: Callable[[str], None], *, search: boo
         "search_index_mb": (site_dir / "search/search_index.json").stat().st_size / 2**20,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+    report(f"[{meetings}] incremental regeneration after one meeting edit …")
+    regen = Regenerator(project)
+    regen.run()
+    gc.freeze()  # as serve does
+    edited = root / "content/meetings" / f"m-{meetings // 2:05d}.yaml"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace('title: "', 'title: "Edited ', 1), encoding="utf-8"
+    )
+    with _timed(result, "incremental"):
+        stats = regen.run()
+    gc.unfreeze()
+    result.facts["incremental_rendered"] = len(regen.rendered)
+    result.facts["incremental_written"] = len(stats.written)
     if search:
         name = next(iter(site.actors.values())).name
         report(f"[{meetings}] timing offline search for {name!r} …")
@@ -310,6 +325,7 @@ def markdown_table(results: list[Result]) -> str:
         "site MB",
         "avg page KB",
         "search index MB",
+        "one edit, incremental",
     ]
     rows = []
     for r in results:
@@ -328,6 +344,8 @@ def markdown_table(results: list[Result]) -> str:
                 f"{r.facts['site_mb']:.1f}",
                 f"{r.facts['avg_html_kb']:.1f}",
                 f"{r.facts['search_index_mb']:.2f}",
+                f"{t['incremental']:.2f} s ({r.facts['incremental_rendered']} rendered, "
+                f"{r.facts['incremental_written']} written)",
             ]
         )
         if "search_first_result_s" in r.facts:

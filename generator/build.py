@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from .loader import load_content
 from .model import Site, build_site
 from .render import render_site
 from .validate import validate
-from .write import WriteStats, copy_tree, swap_in, sync_tree
+from .write import WriteStats, compact_html_tree, copy_tree, swap_in, sync_tree
 
 log = logging.getLogger("generator")
 
@@ -73,9 +74,21 @@ def check(project: Project) -> Site:
     return build_site(content.documents, project.site_title())
 
 
-def generate_files(project: Project) -> dict[str, bytes]:
+Report = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def generate_files(project: Project, report: Report = _quiet) -> dict[str, bytes]:
     """Every file of docs/: generated pages and data, plus the hand-written ones from pages/."""
+    start = time.perf_counter()
     site = check(project)
+    report(
+        f"checked {len(site.meetings):,} meetings, {len(site.actors):,} actors, {len(site.places):,} places "
+        f"({time.perf_counter() - start:.1f} s); rendering pages …"
+    )
     rendered = {**render_site(site, project.path("templates")), **export_files(site)}
     files = {path: text.encode("utf-8") for path, text in sorted(rendered.items())}
     files.update(hand_written(project, files))
@@ -138,14 +151,20 @@ def mkdocs_build(project: Project, docs: Path, site: Path) -> None:
                 str(project.path("config")), docs_dir=str(docs), site_dir=str(site), strict=True
             )
             run_build(config)
+            compact_html_tree(site)  # the theme's indentation was half of every page
         except (MkDocsException, SystemExit, OSError) as exc:
             detail = "\n".join(messages) or str(exc)
             raise BuildFailed(f"mkdocs build failed:\n{detail}") from None
 
 
-def build(project: Project) -> WriteStats:
-    """Check, generate docs/ and build site/ beside the old ones, then swap both in."""
-    files = generate_files(project)  # raises before anything is written
+def build(project: Project, report: Report = _quiet) -> WriteStats:
+    """Check, generate docs/ and build site/ beside the old ones, then swap both in.
+
+    ``report`` hears about each phase as it starts (a long build shows progress).
+    """
+    start = time.perf_counter()
+    files = generate_files(project, report)  # raises before anything is written
+    report(f"generated {len(files):,} files ({time.perf_counter() - start:.1f} s); writing …")
     work = project.path("work")
     new_docs, new_site = work / "docs", work / "site"
     try:
@@ -153,7 +172,9 @@ def build(project: Project) -> WriteStats:
         stats = sync_tree(new_docs, files, atomic=False)  # staging: swapped in whole
         if new_site.exists():
             shutil.rmtree(new_site)
+        report(f"wrote {len(stats.written):,} changed files; building the site with MkDocs …")
         mkdocs_build(project, new_docs, new_site)
+        report(f"MkDocs done ({time.perf_counter() - start:.1f} s in all); swapping in docs/ and site/")
         swap_in([(new_docs, project.path("docs")), (new_site, project.path("site"))], work / "old")
     finally:
         shutil.rmtree(work, ignore_errors=True)

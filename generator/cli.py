@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{len(stats.removed)} removed."
             )
         elif args.command == "build":
-            stats = build(project)
+            stats = build(project, report=lambda msg: print(msg, file=sys.stderr, flush=True))
             print(
                 f"Built site/ ({len(stats.written)} pages written, {stats.unchanged} unchanged, "
                 f"{len(stats.removed)} removed)."

@@ -72,6 +72,10 @@ def _table(obj: Obj) -> list[str]:
 def reference_markdown() -> str:
     """The schema reference page: one table per kind of file, then one per shared object."""
     out = [
+        "---",
+        "edit_path: generator/schema.py",  # "Edit this page" opens the schema, not this generated file
+        "---",
+        "",
         "<!-- Generated from generator/schema.py by `python -m generator schemas`: do not edit. -->",
         "",
         "# Content schema reference",

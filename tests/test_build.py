@@ -180,3 +180,23 @@ def test_csv_cells_never_run_as_formulas(sample: Project) -> None:
     rows = (sample.root / "docs/downloads/actors.csv").read_text(encoding="utf-8")
     assert ",'=HYPERLINK(1)," in rows
     assert '"=HYPERLINK(1)"' in (sample.root / "docs/downloads/factsheet.json").read_text(encoding="utf-8")
+
+
+def test_edit_links_open_the_yaml_file(sample: Project) -> None:
+    config = sample.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'edit_base: ""', 'edit_base: "https://example.org/edit/main/"'
+        ),
+        encoding="utf-8",
+    )
+    assert _run(sample, "build") == 0
+    page = (sample.root / "site/meetings/2024-11-choe-lavrov-moscow.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/edit/main/content/meetings/2024-11-choe-lavrov-moscow.yaml"' in page
+    actor = (sample.root / "site/actors/sergei-lavrov.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/edit/main/content/actors/sergei-lavrov.yaml"' in actor
+    about = (sample.root / "site/about.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/edit/main/pages/about.md"' in about
+    for generated_only in ("timeline.html", "dates/2024.html", "meetings/index.html"):
+        assert 'rel="edit"' not in (sample.root / "site" / generated_only).read_text(encoding="utf-8")
+    assert ".md" not in page.split('rel="edit"')[0].rsplit("href=", 1)[-1]  # never the generated Markdown
