@@ -71,3 +71,10 @@ def test_no_actor_or_place_is_unreferenced(site: Site) -> None:
 def test_spellings_in_the_articles_are_recorded(site: Site, spelling: str, actor: str) -> None:
     owners = [a.name for a in site.actors.values() if spelling in {n.name for n in a.other_names}]
     assert owners == [actor]
+
+
+def test_every_content_file_names_its_json_schema() -> None:
+    for path in sorted((REPO / "content").glob("*/*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../../schemas/{path.parent.name}.schema.json", path
+        assert (path.parent / "../../schemas" / f"{path.parent.name}.schema.json").resolve().is_file()
