@@ -460,7 +460,9 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         people = [p.actor for p in m.participants]
         for a in people:
             by_actor[a].append(m.id)
-            pairs[a].update(b for b in people if b != a)
+            others = [b for b in people if b != a]
+            if others:  # a meeting of one (a body convening alone) links nobody
+                pairs[a].update(others)
         if m.place:
             by_place[m.place].append(m.id)
         for t in m.topics:
