@@ -40,6 +40,7 @@ test: $(VENV)/.test-deps chromium
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy generator
 
 clean:
 	rm -rf docs site .build

@@ -48,7 +48,7 @@ class Project:
     work: str = ".build"  # staging area for build-beside-then-swap
 
     def path(self, name: str) -> Path:
-        return self.root / getattr(self, name)
+        return self.root / str(getattr(self, name))
 
     def site_title(self) -> str:
         """``site_name`` from mkdocs.yml, read without running any of its tags."""

@@ -172,7 +172,8 @@ def _fold(line: str) -> list[str]:
     if line.isascii():  # one octet a character: cut by length
         parts = [line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)]
         return [parts[0], *(" " + part for part in parts[1:])]
-    out, current, size = [], "", 0
+    out: list[str] = []
+    current, size = "", 0
     for ch in line:
         width = len(ch.encode("utf-8"))
         if size + width > (75 if not out else 74):

@@ -458,11 +458,11 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
 
     for m in meetings.values():
         people = [p.actor for p in m.participants]
-        for a in people:
-            by_actor[a].append(m.id)
-            others = [b for b in people if b != a]
+        for person in people:
+            by_actor[person].append(m.id)
+            others = [b for b in people if b != person]
             if others:  # a meeting of one (a body convening alone) links nobody
-                pairs[a].update(others)
+                pairs[person].update(others)
         if m.place:
             by_place[m.place].append(m.id)
         for t in m.topics:
@@ -474,26 +474,26 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         points("meetings", m.id, m.points)
         said("meetings", m.id, m.statements)
         if m.date:
-            keys = set(_days(m.date.on, m.date.end))
+            on_dates = set(_days(m.date.on, m.date.end))
             for d in (m.date.on, m.date.end):
                 if d:
-                    keys.update({d[:4], d[:7]} if len(d) >= 7 else {d})
-            for k in keys:
+                    on_dates.update({d[:4], d[:7]} if len(d) >= 7 else {d})
+            for k in on_dates:
                 date_meetings[k].add(m.id)
     for a in actors.values():
         use("actors", a.id, a.name, a.citations)
-        for r in a.roles:
-            use("actors", a.id, r.title, r.citations)
+        for role in a.roles:
+            use("actors", a.id, role.title, role.citations)
         points("actors", a.id, a.points)
-    for p in places.values():
-        use("places", p.id, p.name, p.citations)
-    for t in topics.values():
-        points("topics", t.id, t.points)
-        said("topics", t.id, t.statements)
-    for s in sources.values():
-        if s.published:
-            for k in {s.published[:4], s.published[:7], s.published}:
-                date_sources[k].add(s.id)
+    for pl in places.values():
+        use("places", pl.id, pl.name, pl.citations)
+    for topic in topics.values():
+        points("topics", topic.id, topic.points)
+        said("topics", topic.id, topic.statements)
+    for src in sources.values():
+        if src.published:
+            for k in {src.published[:4], src.published[:7], src.published}:
+                date_sources[k].add(src.id)
 
     members: dict[str, list[str]] = defaultdict(list)
     for a in actors.values():
@@ -504,9 +504,9 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         if a.based_in:
             based_here[a.based_in].append(a.id)
     places_in: dict[str, list[str]] = defaultdict(list)
-    for p in places.values():
-        for parent in {p.country, p.within} - {None}:
-            places_in[str(parent)].append(p.id)
+    for pl in places.values():
+        for parent in {pl.country, pl.within} - {None}:
+            places_in[str(parent)].append(pl.id)
 
     def use_key(u: CitationUse | StatementUse) -> tuple[str, str]:
         return (u.kind, u.id)
