@@ -220,7 +220,6 @@ class Site:
     topics: dict[str, Topic]
     meetings: dict[str, Meeting]
     timeline: tuple[str, ...]  # meeting ids in date order, undated last
-    position: dict[str, int]  # meeting id -> its index in the timeline
     neighbours: dict[str, tuple[str | None, str | None]]  # dated meeting -> (previous, next) dated one
     meetings_by_actor: dict[str, tuple[str, ...]]
     meetings_by_place: dict[str, tuple[str, ...]]
@@ -533,7 +532,6 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         topics=topics,
         meetings=meetings,
         timeline=timeline,
-        position=order,
         neighbours=_neighbours([m for m in timeline if meetings[m].date is not None]),
         meetings_by_actor=_freeze(by_actor, in_time),
         meetings_by_place=_freeze(by_place, in_time),
