@@ -190,7 +190,7 @@ class Text(Type):
         if _CONTROL_RE.search(value):
             c.emit(path, "format", "contains control characters")
             return False
-        if self.pattern and not re.match(self.pattern, value):
+        if self.pattern and not re.fullmatch(self.pattern, value):
             c.emit(path, "format", f"{value!r} does not match {self.pattern}{self.hint}")
             return False
         return True
@@ -271,7 +271,7 @@ class Date(Type):
     """A calendar date at year, month or day precision: ``2019``, ``2019-04`` or ``2019-04-25``."""
 
     def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, str) or not _DATE.match(value):
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
             shown = repr(value) if isinstance(value, str) else _type_name(value)
             hint = " (put quotes around it)" if isinstance(value, int) else ""
             c.emit(path, "date", f'{shown} is not a date: write "YYYY", "YYYY-MM" or "YYYY-MM-DD"{hint}')

@@ -220,3 +220,9 @@ def test_dangling_reference_everywhere_it_can_be(sample: Project) -> None:
 def test_normalise_quotes_spaces_and_unicode_form() -> None:
     decomposed = "Ko\u0308re"  # o + combining diaeresis
     assert normalise(f"“a”  «b»\n ‘c’ {decomposed}") == '"a" "b" \'c\' Köre'
+
+
+def test_a_date_with_a_trailing_line_break_is_refused(sample: Project) -> None:
+    _edit(sample, MEETING, '  on: "2024-11"', '  on: "2024-11\\n"')
+    problems = _problems(sample)
+    assert len(problems) == 1 and "error[date] (date.on)" in problems[0], problems
