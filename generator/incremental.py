@@ -27,7 +27,7 @@ from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .loader import ReadCache, load_content
 from .model import RecordCache, Site, build_site
-from .render import _make_env, _Page, _pages, _render
+from .render import Page, make_env, page_plan, render_page
 from .validate import FileCache, validate
 from .write import WriteStats, remove_file, sync_tree, write_atomic
 
@@ -175,10 +175,10 @@ class Regenerator:
         changed = set() if full or self.site is None else changed_parts(self.site, site)
         self.rendered = []
         if full or self.env is None:  # compiled templates are kept while the files are unchanged
-            self.env = _make_env(project.path("templates"))
+            self.env = make_env(project.path("templates"))
         env = self.env
         jobs: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
-        for page in _pages(site):
+        for page in page_plan(site):
             jobs.append((page.path, _page_job(env, page), _page_deps(page)))
         for path, build in export_plan(site):
             jobs.append((path, build, set()))
@@ -226,11 +226,11 @@ class Regenerator:
         return stats
 
 
-def _page_job(env: Any, page: _Page) -> Callable[[Any], str]:
-    return lambda tracked: _render(env, tracked, page)
+def _page_job(env: Any, page: Page) -> Callable[[Any], str]:
+    return lambda tracked: render_page(env, tracked, page)
 
 
-def _page_deps(page: _Page) -> set[Dep]:
+def _page_deps(page: Page) -> set[Dep]:
     """What a page depends on through its context rather than through lookups."""
     deps: set[Dep] = set()
     for name, value in page.context.items():

@@ -122,7 +122,7 @@ def page_path(kind: str, id: str) -> str:
     return f"{PAGE_DIRS[kind]}/{id}.md"
 
 
-def _make_env(templates: Path) -> jinja2.Environment:
+def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
@@ -175,19 +175,19 @@ def _label(site: Site, kind: str, id: str) -> str:
 
 
 @dataclass
-class _Page:
+class Page:
     path: str
     template: str
     context: dict[str, Any]
 
 
-def _pages(site: Site) -> list[_Page]:
+def page_plan(site: Site) -> list[Page]:
     pages = [
-        _Page("index.md", "home.md.j2", {}),
-        _Page("timeline.md", "timeline.md.j2", {}),
-        _Page("graph.md", "graph.md.j2", {}),
-        _Page("downloads.md", "downloads.md.j2", {}),
-        _Page("dates/index.md", "dates_index.md.j2", {}),
+        Page("index.md", "home.md.j2", {}),
+        Page("timeline.md", "timeline.md.j2", {}),
+        Page("graph.md", "graph.md.j2", {}),
+        Page("downloads.md", "downloads.md.j2", {}),
+        Page("dates/index.md", "dates_index.md.j2", {}),
     ]
     for kind, records in (
         ("meetings", site.meetings),
@@ -196,15 +196,15 @@ def _pages(site: Site) -> list[_Page]:
         ("topics", site.topics),
         ("sources", site.sources),
     ):
-        pages.append(_Page(f"{PAGE_DIRS[kind]}/index.md", f"{kind}_index.md.j2", {}))
+        pages.append(Page(f"{PAGE_DIRS[kind]}/index.md", f"{kind}_index.md.j2", {}))
         singular = kind[:-1]
         for id, record in records.items():
-            pages.append(_Page(page_path(kind, id), f"{singular}.md.j2", {singular: record}))
+            pages.append(Page(page_path(kind, id), f"{singular}.md.j2", {singular: record}))
     for key, entry in site.dates.items():
-        pages.append(_Page(page_path("dates", key), "date.md.j2", {"entry": entry}))
+        pages.append(Page(page_path("dates", key), "date.md.j2", {"entry": entry}))
     for kind, letter, ids in letter_groups(site):
         pages.append(
-            _Page(letter_path(kind, letter), "letter.md.j2", {"kind": kind, "letter": letter, "ids": ids})
+            Page(letter_path(kind, letter), "letter.md.j2", {"kind": kind, "letter": letter, "ids": ids})
         )
     return pages
 
@@ -238,16 +238,16 @@ def letter_groups(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
 
 def render_site(site: Site, templates: Path) -> dict[str, str]:
     """Every generated page, by its path relative to docs/; pure and deterministic."""
-    env = _make_env(templates)
+    env = make_env(templates)
     out: dict[str, str] = {}
-    for page in _pages(site):
+    for page in page_plan(site):
         if page.path in out:
             raise RenderError(f"two pages would be written to {page.path}")
-        out[page.path] = _render(env, site, page)
+        out[page.path] = render_page(env, site, page)
     return dict(sorted(out.items()))
 
 
-def _render(env: jinja2.Environment, site: Site, page: _Page) -> str:
+def render_page(env: jinja2.Environment, site: Site, page: Page) -> str:
     here = posixpath.dirname(page.path)
 
     def url(kind: str, id: str | None = None) -> Md:
