@@ -240,4 +240,6 @@ def _page_deps(page: Page) -> set[Dep]:
             deps.add(("dates", value.key))
         elif name == "ids":
             deps.add((page.context["kind"], ALL))
+        elif name == "letters" and value:  # the split by letter follows every name of the kind
+            deps.add((value[0][0], ALL))
     return deps

@@ -147,7 +147,6 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.globals.update(
         search_variants=search_variants,
         format_date=format_date,
-        letter_groups=letter_groups,
         graph_actors=graph_actors,
         letter_path=letter_path,
         INDEX_LIMIT=INDEX_LIMIT,
@@ -182,6 +181,8 @@ class Page:
 
 
 def page_plan(site: Site) -> list[Page]:
+    """Every page to render: its path, its template and what the template gets besides ``site``."""
+    groups = letter_groups(site)  # once: the letter pages and the two indexes that link them
     pages = [
         Page("index.md", "home.md.j2", {}),
         Page("timeline.md", "timeline.md.j2", {}),
@@ -196,13 +197,14 @@ def page_plan(site: Site) -> list[Page]:
         ("topics", site.topics),
         ("sources", site.sources),
     ):
-        pages.append(Page(f"{PAGE_DIRS[kind]}/index.md", f"{kind}_index.md.j2", {}))
+        letters = [g for g in groups if g[0] == kind]
+        pages.append(Page(f"{PAGE_DIRS[kind]}/index.md", f"{kind}_index.md.j2", {"letters": letters}))
         singular = kind[:-1]
         for id, record in records.items():
             pages.append(Page(page_path(kind, id), f"{singular}.md.j2", {singular: record}))
     for key, entry in site.dates.items():
         pages.append(Page(page_path("dates", key), "date.md.j2", {"entry": entry}))
-    for kind, letter, ids in letter_groups(site):
+    for kind, letter, ids in groups:
         pages.append(
             Page(letter_path(kind, letter), "letter.md.j2", {"kind": kind, "letter": letter, "ids": ids})
         )
