@@ -33,29 +33,38 @@ class RenderError(Exception):
     """A template failed; the message names the template and the page."""
 
 
-_INLINE = re.compile(r"([\\`*_{}\[\]|#])")
 _LEADING = re.compile(r"^(?:([+\-])|(\d+)([.)]))")
-_SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# One character at a time, in one pass: controls that are not whitespace (Python-Markdown
+# uses two of them as placeholders) become U+FFFD, & < > become entities, and every
+# character Markdown could read as inline markup gets a backslash.
+_ESCAPES = str.maketrans(
+    {
+        **{c: "\ufffd" for c in map(chr, [*range(0x20), *range(0x7F, 0xA0)]) if not c.isspace()},
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        **{c: "\\" + c for c in "\\`*_{}[]|#"},
+    }
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # names and titles recur on many pages
 def md_escape(text: str) -> str:
     """Make ``text`` render literally in Markdown: one line, no markup, no HTML.
 
-    Every character Markdown could read as markup is backslash-escaped; ``#`` is
-    escaped everywhere (a heading drops trailing ones), a leading list number
-    becomes ``1\\.``, and a leading ``=``, which has no backslash escape, becomes
-    an entity. Control characters (Python-Markdown uses two as placeholders)
-    become U+FFFD.
+    Runs of whitespace become one space; every character Markdown could read as
+    markup is backslash-escaped; ``#`` is escaped everywhere (a heading drops
+    trailing ones), a leading list number becomes ``1\\.``, and a leading ``=``,
+    which has no backslash escape, becomes an entity. Control characters
+    (Python-Markdown uses two as placeholders) become U+FFFD.
     """
-    text = _SPACE.sub(" ", text).strip()
-    text = _CONTROL.sub("\ufffd", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE.sub(r"\\\1", text)
-    if text.startswith("="):
+    text = " ".join(text.split()).translate(_ESCAPES)
+    first = text[:1]
+    if first == "=":
         return "&#61;" + text[1:]
-    return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+    if first in ("+", "-") or first.isdecimal():
+        return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+    return text
 
 
 def _finalize(value: Any) -> str:
@@ -122,8 +131,19 @@ def page_path(kind: str, id: str) -> str:
     return f"{PAGE_DIRS[kind]}/{id}.md"
 
 
-def make_env(templates: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+class Environment(jinja2.Environment):
+    """Jinja's environment plus the meeting-table rows already made with it.
+
+    A row is keyed by the folder of the page it is on (its links are relative)
+    and the meeting's id, and holds the meeting record and place name it was made
+    from: it is reused only while both are the same objects and text.
+    """
+
+    rows: dict[tuple[str, str], tuple[Any, str | None, str]]
+
+
+def make_env(templates: Path) -> Environment:
+    env = Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
@@ -132,6 +152,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.rows = {}
     env.filters.update(
         date=format_date,
         precision=precision,
@@ -141,7 +162,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         # MkDocs themes print the page title unescaped (<title>, header, nav), so it is
         # HTML-escaped here, then quoted as a YAML (JSON) string for the front matter.
         front_title=lambda v: Md(
-            json.dumps(str(markupsafe.escape(_SPACE.sub(" ", str(v)).strip())), ensure_ascii=False)
+            json.dumps(str(markupsafe.escape(" ".join(str(v).split()))), ensure_ascii=False)
         ),
     )
     env.globals.update(
@@ -249,7 +270,26 @@ def render_site(site: Site, templates: Path) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def render_page(env: jinja2.Environment, site: Site, page: Page) -> str:
+def _meeting_row(m: Any, place_name: str | None, url: Callable[[str, str], str]) -> str:
+    """One row of a meeting table, with its line break: date (linked), meeting, status, place."""
+    d = m.date
+    if d is None:
+        when = "undated"
+    else:
+        when = f"[{md_escape(format_date(d.on))}]({url('dates', d.on)})"
+        if d.end:
+            when += f" – {md_escape(format_date(d.end))}"
+        if d.inferred:
+            when += " (inferred)"
+    status = md_escape(m.status)
+    place = f"[{md_escape(place_name)}]({url('places', m.place)})" if place_name is not None else "–"
+    return (
+        f"| {when} | [{md_escape(m.title)}]({url('meetings', m.id)}) | "
+        f'<span class="fs-status fs-status--{status}">{status}</span> | {place} |\n'
+    )
+
+
+def render_page(env: Environment, site: Site, page: Page) -> str:
     here = posixpath.dirname(page.path)
 
     def url(kind: str, id: str | None = None) -> Md:
@@ -262,6 +302,20 @@ def render_page(env: jinja2.Environment, site: Site, page: Page) -> str:
     def link(kind: str, id: str) -> Md:
         return Md(f"[{_label(site, kind, id)}]({url(kind, id)})")
 
+    rows = env.rows
+
+    def meeting_rows(ids: Any) -> Md:
+        """The rows of a table of meetings (a hot path: ~30 per page, reused across pages)."""
+        out = []
+        for id in ids:
+            m = site.meetings[id]  # looked up (not only cached) so incremental tracking sees it
+            place_name = site.name_of("places", m.place) if m.place else None
+            hit = rows.get((here, id))
+            if hit is None or hit[0] is not m or hit[1] != place_name:
+                hit = rows[(here, id)] = (m, place_name, _meeting_row(m, place_name, url))
+            out.append(hit[2])
+        return Md("".join(out))
+
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
         svg = draw(site, url)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
@@ -270,6 +324,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page) -> str:
         "url": url,
         "to": to,
         "link": link,
+        "meeting_rows": meeting_rows,
         "timeline_svg": lambda: chart(timeline_svg),
         "graph_svg": lambda: chart(graph_svg),
     }
