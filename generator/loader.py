@@ -45,8 +45,12 @@ MAX_DEPTH = 32
 MAX_BYTES = 1_000_000
 
 FieldPath = tuple[str | int, ...]
+Marks = dict[FieldPath, tuple[int, int]]
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+# First characters of every plain scalar that may resolve to a number or null ("" included).
+_MAYBE_NOT_TEXT = frozenset("-+.0123456789~")
+_NULLS = frozenset(("", "null", "Null", "NULL"))
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
@@ -63,27 +67,48 @@ _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq"
 
 @dataclass
 class Document:
-    """One content file: its plain data plus the position of every value and key."""
+    """One content file: its plain data, and the position of every value and key on demand.
+
+    Positions are needed only to report a problem, so they are not kept while
+    reading: the first call to :meth:`loc` parses ``text`` again, keeping them.
+    """
 
     kind: str  # the folder: actors, meetings, places, sources, topics
     file: str  # path relative to the project root, with forward slashes
     data: Any
-    marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""  # the file's text, for positions
+    _positions: tuple[Marks, Marks] | None = field(default=None, repr=False, compare=False)
 
     @property
     def stem(self) -> str:
         return Path(self.file).stem
 
+    @property
+    def marks(self) -> Marks:
+        """Line and column of each value, by field path."""
+        return self._marks()[0]
+
+    @property
+    def key_marks(self) -> Marks:
+        """Line and column of each mapping key, by the path of its value."""
+        return self._marks()[1]
+
+    def _marks(self) -> tuple[Marks, Marks]:
+        if self._positions is None:
+            _, marks, key_marks = parse_yaml(self.text)
+            self._positions = (marks, key_marks)
+        return self._positions
+
     def loc(self, path: FieldPath = (), *, key: bool = False) -> Location:
         """The location of the value (or key) at ``path``, or of its nearest ancestor."""
         p = tuple(path)
+        marks, key_marks = self._marks()
         while True:
-            if key and p in self.key_marks:
-                line, col = self.key_marks[p]
+            if key and p in key_marks:
+                line, col = key_marks[p]
                 return Location(self.file, line, col)
-            if p in self.marks:
-                line, col = self.marks[p]
+            if p in marks:
+                line, col = marks[p]
                 return Location(self.file, line, col)
             if not p:
                 return Location(self.file, 1, 1)
@@ -187,6 +212,8 @@ def _typed(event: yaml.ScalarEvent, name: str, value: str) -> Any:
 
 
 def _resolve_plain(value: str) -> Any:
+    if value[:1] not in _MAYBE_NOT_TEXT and value not in _BOOL and value not in _NULLS:
+        return value  # the common case: a word, not a number, null or boolean
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -315,6 +342,88 @@ def parse_yaml(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], dict[F
     return root, marks, key_marks
 
 
+class _Unusual(Exception):
+    """Something the fast path leaves to :func:`parse_yaml` (which accepts it or says what is wrong)."""
+
+
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAP_START, _SEQ_START = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def parse_data(text: str) -> Any:
+    """The plain data of one YAML document, as :func:`parse_yaml` gives it, without positions.
+
+    A fast path for the usual file: untagged, no anchors or aliases, text keys
+    met once, shallow. Anything else, and every error, goes through
+    :func:`parse_yaml`, so the result and the errors are the same either way.
+    """
+    if _NOT_PRINTABLE.search(text) is None:
+        try:
+            return _parse_usual(text)
+        except (_Unusual, yaml.YAMLError, ValueError):
+            pass
+    return parse_yaml(text)[0]
+
+
+class _OpenMapping:
+    __slots__ = ("data", "key")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data: dict[str, Any] = data
+        self.key: str | None = None  # read, waiting for its value
+
+
+def _parse_usual(text: str) -> Any:
+    stack: list[Any] = []  # open sequences (lists) and mappings (_OpenMapping)
+    top: Any = None  # the innermost of them
+    _unusual = _Unusual
+    root: Any = _unusual
+    documents = 0
+    event: Any
+    opened: Any
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = type(event)
+        if kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
+            if event.anchor is not None or event.tag is not None:
+                raise _unusual
+            if kind is _SCALAR:
+                value: Any = _resolve_plain(event.value) if event.implicit[0] else event.value
+                opened = None
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _unusual
+                value = opened = {} if kind is _MAP_START else []
+            if top is None:
+                if root is not _unusual:
+                    raise _unusual
+                root = value
+            elif type(top) is list:
+                top.append(value)
+            elif top.key is None:  # a key
+                if type(value) is not str or value in top.data:
+                    raise _unusual
+                top.key = value
+            else:
+                top.data[top.key] = value
+                top.key = None
+            if opened is not None:
+                top = opened if kind is _SEQ_START else _OpenMapping(opened)
+                stack.append(top)
+        elif kind in _ENDS:
+            stack.pop()
+            top = stack[-1] if stack else None
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _unusual
+        elif kind is _ALIAS:
+            raise _unusual
+    if root is _unusual:
+        raise _unusual
+    return root
+
+
 def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
     """Read a file as strict UTF-8 without a byte-order mark, never more than ``MAX_BYTES``."""
     try:
@@ -348,12 +457,12 @@ def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, Pro
     if not text.strip():
         return None, Problem(Location(rel, 1, 1), "empty-file", "file is empty")
     try:
-        data, marks, key_marks = parse_yaml(text)
+        data = parse_data(text)
     except _YAMLError as exc:
         return None, Problem(Location(rel, exc.line, exc.col), exc.code, exc.message)
     except RecursionError:  # pragma: no cover - MAX_DEPTH stops this first
         return None, Problem(Location(rel, 1, 1), "yaml-depth", "nested too deeply")
-    return Document(kind, rel, data, marks, key_marks), None
+    return Document(kind, rel, data, text), None
 
 
 def _entries(content_root: Path) -> Iterator[tuple[Path, str | None]]:

@@ -72,11 +72,15 @@ def _same(path: str, size: int, data: bytes) -> bool:
         return fh.read() == data
 
 
-def sync_tree(root: Path, files: dict[str, bytes], *, atomic: bool = True) -> WriteStats:
+def sync_tree(
+    root: Path, files: dict[str, bytes], *, atomic: bool = True, linked: bool = False
+) -> WriteStats:
     """Make ``root`` hold exactly ``files`` (relative POSIX path -> bytes).
 
     ``atomic=False`` writes files in place, for a staging folder nobody reads
     until it is swapped in; it saves a temporary file and a rename per page.
+    ``linked=True`` is for a folder made by :func:`link_tree`: a changed file is
+    unlinked before it is written, so the folder it shares files with keeps its own.
     Thousands of files go through here on every build, so it works with
     ``os`` calls and one scan of the folder rather than a stat per path.
     """
@@ -106,6 +110,8 @@ def sync_tree(root: Path, files: dict[str, bytes], *, atomic: bool = True) -> Wr
         if atomic:
             write_atomic(Path(path), data)
         else:
+            if linked and entry is not None and entry.is_file(follow_symlinks=False):
+                os.unlink(path)
             with open(path, "wb") as fh:
                 fh.write(data)
         stats.written.append(rel)
@@ -154,14 +160,26 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def copy_tree(src: Path, dst: Path) -> None:
-    """Copy a folder keeping modification times (so unchanged pages stay unchanged)."""
+def link_tree(src: Path, dst: Path) -> None:
+    """Make ``dst`` a copy of ``src`` whose files are hard links to the originals.
+
+    Cheap (no bytes copied) and keeps modification times. The two folders share
+    each file until :func:`sync_tree` with ``linked=True`` writes a new one in
+    its place; nothing may write into a linked file.
+    """
     if dst.exists():
         shutil.rmtree(dst)
     if src.is_dir():
-        shutil.copytree(src, dst, symlinks=False, copy_function=shutil.copy2)
+        shutil.copytree(src, dst, symlinks=True, copy_function=_link)
     else:
         dst.mkdir(parents=True)
+
+
+def _link(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # a file system without hard links: copy
+        shutil.copy2(src, dst)
 
 
 def swap_in(pairs: list[tuple[Path, Path]], trash: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +117,33 @@ def test_discovery_is_sorted(project: Path) -> None:
         _write(project, f"content/topics/{name}.yaml", f"id: {name}\n")
     docs = load_content(project).documents
     assert [d.file for d in docs] == [f"content/topics/{n}.yaml" for n in "abc"]
+
+
+def test_usual_files_are_read_without_the_positions_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path is taken for ordinary content; positions are made only when asked for."""
+    from generator import loader
+
+    calls: list[str] = []
+    real = loader.parse_yaml
+
+    def counting(text: str) -> Any:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(loader, "parse_yaml", counting)
+    text = "id: x\nname: 'Kim'\nlist:\n  - {a: 1, b: [true, null, 1.5, '2']}\n"
+    assert loader.parse_data(text) == {
+        "id": "x",
+        "name": "Kim",
+        "list": [{"a": 1, "b": [True, None, 1.5, "2"]}],
+    }
+    assert calls == []
+    doc = loader.Document("topics", "content/topics/x.yaml", loader.parse_data(text), text)
+    assert (doc.loc(("list", 0, "b", 1)).line, doc.loc(("list", 0, "b", 1)).col) == (4, 22)
+    assert len(calls) == 1
+    doc.loc(("name",), key=True)
+    assert len(calls) == 1  # parsed once, then kept
+    for unusual in ("a: &x 1\nb: *x\n", "a: !!str 1\n", "a: 1\na: 2\n", "1: x\n"):
+        with contextlib.suppress(loader._YAMLError):
+            loader.parse_data(unusual)
+    assert len(calls) == 5  # each of those went to the full parser

@@ -26,6 +26,7 @@ from generator.loader import (
     _resolve_plain,  # what a plain scalar means to the loader (YAML 1.2 core schema)
     _YAMLError,
     load_document,
+    parse_data,
     parse_yaml,
 )
 from generator.render import md_escape
@@ -75,11 +76,27 @@ yaml_like = st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join)
 @given(yaml_like | st.text())
 def test_parse_yaml_returns_data_or_a_located_error(text: str) -> None:
     try:
-        parse_yaml(text)
+        data = parse_yaml(text)[0]
     except _YAMLError as exc:
+        with pytest.raises(_YAMLError) as fast:  # the fast path refuses it the same way
+            parse_data(text)
+        assert (fast.value.line, fast.value.col, fast.value.code) == (exc.line, exc.col, exc.code)
         assert exc.line >= 1 and exc.col >= 1, (exc.line, exc.col, exc.message)
         assert exc.code.startswith(("yaml-", "duplicate-key", "empty-file")), exc.code
         assert "\n" not in exc.message and exc.message.isprintable(), exc.message
+    else:
+        assert _same(parse_data(text), data), text
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (1 == 1.0 == True in Python)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) or (a != a and b != b)  # NaN
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +162,7 @@ def test_nested_data_round_trips_through_yaml(data: Any, unicode: bool, flow: bo
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=unicode, default_flow_style=flow, sort_keys=False)
     parsed, marks, key_marks = parse_yaml(text)
     assert parsed == data
+    assert _same(parse_data(text), parsed)
     assert all(path in marks for path in _paths(data)), text
     assert all(path[:-1] == () or path[:-1] in marks for path in key_marks)
     assert max((len(p) for p in _paths(data)), default=0) < MAX_DEPTH

@@ -63,3 +63,18 @@ def test_sync_tree_refuses_paths_outside(tmp_path: Path, rel: str) -> None:
     with pytest.raises(WriteError):
         sync_tree(tmp_path / "o", {rel: b"x"})
     assert not (tmp_path / "escape.md").exists()
+
+
+def test_linked_staging_never_writes_into_the_original(tmp_path: Path) -> None:
+    from generator.write import link_tree
+
+    old = tmp_path / "docs"
+    sync_tree(old, {"same.md": b"same", "changed.md": b"before", "gone.md": b"gone"})
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in old.iterdir()}
+    staged = tmp_path / "staged"
+    link_tree(old, staged)
+    stats = sync_tree(staged, {"same.md": b"same", "changed.md": b"after"}, atomic=False, linked=True)
+    assert (stats.written, stats.removed) == (["changed.md"], ["gone.md"])
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in old.iterdir()} == before
+    assert _tree(staged) == {"same.md": b"same", "changed.md": b"after"}
+    assert (staged / "same.md").stat().st_mtime_ns == before["same.md"][1]
