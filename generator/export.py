@@ -26,19 +26,28 @@ DOWNLOADS = "downloads"
 ICS_STATUS = {"held": "CONFIRMED", "cancelled": "CANCELLED"}
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a record class -> the fields exported
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses to dicts, without the private ``file`` field and without empty values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {}
-        for f in dataclasses.fields(value):
-            v = _plain(getattr(value, f.name))
-            if f.name == "file" or v is None or v == [] or v == ():
+    kind = type(value)
+    if kind is str:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return [_plain(v) for v in value] if isinstance(value, tuple | list) else value
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value) if f.name != "file")
+    out = {}
+    for name in names:
+        v = getattr(value, name)
+        if type(v) is not str:
+            v = _plain(v)
+            if v is None or v == []:
                 continue
-            out[f.name] = v
-        return out
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
+        out[name] = v
+    return out
 
 
 def _json(data: Any, indent: int | None = None) -> str:

@@ -151,6 +151,7 @@ def make_env(templates: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a run; serve makes a new environment
     )
     env.rows = {}
     env.filters.update(
@@ -316,6 +317,21 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append(hit[2])
         return Md("".join(out))
 
+    notes = Notes()
+
+    def footnotes() -> Md:
+        """The page's footnotes, one per cited excerpt: original, English, source, language."""
+        if not notes.numbers:
+            return Md("")
+        lines = []
+        for c, n in notes.numbers.items():
+            language = site.sources[c.source].language
+            lines.append(
+                f"[^{n}]: “{md_escape(c.excerpt)}” — {md_escape(c.translation)} "
+                f"({link('sources', c.source)}, {md_escape(LANGUAGES.get(language, language))})\n"
+            )
+        return Md("\n" + "".join(lines))
+
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
         svg = draw(site, url)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
@@ -325,11 +341,12 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "to": to,
         "link": link,
         "meeting_rows": meeting_rows,
+        "footnotes": footnotes,
         "timeline_svg": lambda: chart(timeline_svg),
         "graph_svg": lambda: chart(graph_svg),
     }
     try:
         template = env.get_template(page.template)
-        return template.render(site=site, page=page.path, notes=Notes(), **helpers, **page.context)
+        return template.render(site=site, page=page.path, notes=notes, **helpers, **page.context)
     except (jinja2.TemplateError, RenderError) as exc:
         raise RenderError(f"templates/{page.template} failed for {page.path}: {exc}") from exc

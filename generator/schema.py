@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -190,7 +191,7 @@ class Text(Type):
         if _CONTROL_RE.search(value):
             c.emit(path, "format", "contains control characters")
             return False
-        if self.pattern and not re.fullmatch(self.pattern, value):
+        if self.pattern and not _compiled(self.pattern).fullmatch(value):
             c.emit(path, "format", f"{value!r} does not match {self.pattern}{self.hint}")
             return False
         return True
@@ -209,6 +210,11 @@ class Text(Type):
         return "text (one line)" if self.line else "text"
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _id_text(hint: str) -> Text:
     return Text(line=True, max_len=100, pattern=SLUG, hint=hint)
 
@@ -223,17 +229,10 @@ class Ref(Type):
     kind: str
 
     def _text(self) -> Text:
-        if self.kind == "seeds":
-            return Text(
-                line=True,
-                max_len=200,
-                pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$",
-                hint=": a file name in seeds/, e.g. '000_f945d4ed571df0ff.txt'",
-            )
-        return _id_text(f": the id of a file in content/{self.kind}/")
+        return _ref_text(self.kind)
 
     def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        ok = self._text().check(value, path, c)
+        ok = _ref_text(self.kind).check(value, path, c)
         if ok:
             c.refs.append((self.kind, value, path))
         return ok
@@ -246,6 +245,19 @@ class Ref(Type):
             return "seed file name"
         singular = self.kind[:-1]
         return f"id of {'an' if singular[0] in 'aeiou' else 'a'} {singular}"
+
+
+@functools.cache
+def _ref_text(kind: str) -> Text:
+    """How a reference to ``kind`` is written (made once per kind: checks run per value)."""
+    if kind == "seeds":
+        return Text(
+            line=True,
+            max_len=200,
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$",
+            hint=": a file name in seeds/, e.g. '000_f945d4ed571df0ff.txt'",
+        )
+    return _id_text(f": the id of a file in content/{kind}/")
 
 
 @dataclass
@@ -396,13 +408,17 @@ class Obj(Type):
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
+    @functools.cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
+
     def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
         if not isinstance(value, dict):
             c.emit(path, "type", f"expected a mapping ({self.name}), found {_type_name(value)}")
             return False
-        names = [f.name for f in self.fields]
         for key in value:
-            if key not in names:
+            if key not in self._known:
+                names = [f.name for f in self.fields]
                 c.emit(
                     (*path, key),
                     "unknown-key",
