@@ -6,12 +6,13 @@ codes belong to ``cli.py``.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,13 @@ from typing import Any
 
 import yaml
 
-from .errors import ValidationFailed
-from .export import export_files
-from .loader import load_content
+from .errors import Problem, ValidationFailed
+from .export import FACTSHEET, dataset, export_plan
+from .loader import ContentFile, Document, load_content, load_document
 from .model import Site, build_site
-from .render import render_site
-from .validate import validate
+from .parallel import fork_map, workers
+from .render import RenderError, make_env, page_plan, render_page
+from .validate import FileCache, check_file, validate
 from .write import WriteStats, compact_html_tree, link_tree, swap_in, sync_tree
 
 log = logging.getLogger("generator")
@@ -97,16 +99,49 @@ def long_lived_objects() -> Iterator[None]:
             gc.enable()
 
 
+PARALLEL_FROM = 2000  # files; below this, forking costs more than it saves
+
+
 def check(project: Project, phases: Phases | None = None) -> Site:
-    """Load and validate everything; raise :class:`ValidationFailed` with every problem."""
+    """Load and validate everything; raise :class:`ValidationFailed` with every problem.
+
+    Each file is read, parsed and checked on its own in the ``load`` phase (on
+    every core for a large sheet); ``validate`` then checks across files.
+    """
+    checked: FileCache = {}
+
+    def read_many(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None]]:
+        n = workers() if len(files) >= PARALLEL_FROM else 1
+        shares = fork_map(_read_and_check, [files[i::n] for i in range(n)])
+        out: list[tuple[Document | None, Problem | None]] = [(None, None)] * len(files)
+        for i, share in enumerate(shares):
+            for j, (doc, problem, own) in enumerate(share):
+                out[i + j * n] = (doc, problem)
+                if own is not None and doc is not None:
+                    checked.update(own)
+        return out
+
     with _phase(phases, "load"):
-        content = load_content(project.root, project.content, project.seeds)
+        content = load_content(project.root, project.content, project.seeds, read_many=read_many)
     with _phase(phases, "validate"):
-        problems = validate(content)
+        problems = validate(content, cache=checked)
     if problems:
         raise ValidationFailed(problems)
     with _phase(phases, "model"):
         return build_site(content.documents, project.site_title())
+
+
+def _read_and_check(
+    files: list[ContentFile],
+) -> list[tuple[Document | None, Problem | None, FileCache | None]]:
+    out: list[tuple[Document | None, Problem | None, FileCache | None]] = []
+    for path, rel, kind in files:
+        doc, problem = load_document(path, rel, kind)
+        checked: FileCache = {}
+        if doc is not None:
+            check_file(doc, checked)
+        out.append((doc, problem, checked if doc is not None else None))
+    return out
 
 
 Report = Callable[[str], None]
@@ -129,12 +164,56 @@ def generate_files(
             f"{len(site.places):,} places ({time.perf_counter() - start:.1f} s); rendering pages …"
         )
         with _phase(phases, "render"):
-            rendered = {**render_site(site, project.path("templates")), **export_files(site)}
-            files = {path: text.encode("utf-8") for path, text in sorted(rendered.items())}
+            files = render_files(site, project.path("templates"))
             files.update(hand_written(project, files))
     finally:
         gc.unfreeze()  # a long-running caller (tests, serve) gets its collector back whole
     return files
+
+
+def render_files(site: Site, templates: Path, processes: int | None = None) -> dict[str, bytes]:
+    """Every generated page and download as UTF-8, sorted by path.
+
+    Each file is made from the model alone, so the work is shared out over
+    ``processes`` (default: every core, see :mod:`generator.parallel`) for a
+    large sheet; the bytes are the same however it is shared.
+    """
+    env = make_env(templates)
+    jobs: list[tuple[str, Callable[[], str]]] = [
+        (page.path, functools.partial(render_page, env, site, page)) for page in page_plan(site)
+    ]
+    jobs += [(path, functools.partial(make, site)) for path, make in export_plan(site)]
+    seen: set[str] = set()
+    for path, _ in jobs:
+        if path in seen:
+            raise RenderError(f"two files would be written to {path}")
+        seen.add(path)
+    n = processes or (workers() if len(jobs) >= PARALLEL_FROM else 1)
+
+    def make_share(share: list[tuple[str, Callable[[], str]]]) -> dict[str, bytes]:
+        return {path: make().encode("utf-8") for path, make in share}
+
+    files: dict[str, bytes] = {}
+    for part in fork_map(make_share, [jobs[i::n] for i in range(n)]):
+        files.update(part)
+    files[FACTSHEET] = dataset(site, _Decoded(files)).encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+class _Decoded(Mapping[str, str]):
+    """Text view of encoded files, for the dataset, which is assembled from the records' files."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self._files = files
+
+    def __getitem__(self, path: str) -> str:
+        return self._files[path].decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 def hand_written(project: Project, generated: dict[str, bytes]) -> dict[str, bytes]:

@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .model import Actor, Meeting, Site
@@ -275,7 +275,7 @@ def export_plan(site: Site) -> list[tuple[str, Builder]]:
     return plan
 
 
-def dataset(site: Site, files: dict[str, str]) -> str:
+def dataset(site: Site, files: Mapping[str, str]) -> str:
     """The whole dataset, assembled from the records' own JSON files (so it costs a join).
 
     Byte for byte what ``json.dumps`` of the whole would give: keys sorted, the

@@ -535,40 +535,66 @@ class ReadCache:
         self._entries, self._seen = self._seen, {}
 
 
-def load_content(
-    project: Path, content_dir: str = "content", seeds_dir: str = "seeds", cache: ReadCache | None = None
-) -> Content:
-    """Discover and read every content file and seed, in sorted order."""
+ContentFile = tuple[Path, str, str]  # (path, path relative to the project, kind)
+ReadMany = Callable[[list[ContentFile]], list[tuple["Document | None", "Problem | None"]]]
+
+
+def content_files(
+    project: Path, content_dir: str = "content"
+) -> tuple[list[ContentFile], list[Problem], set[tuple[str, str]]]:
+    """Every file of content/ that is to be read, in sorted order; the problems of those refused,
+    and the (kind, id) of refused files in a kind's folder."""
     problems: list[Problem] = []
-    documents: list[Document] = []
-    unreadable: set[tuple[str, str]] = set()
+    files: list[ContentFile] = []
+    refused: set[tuple[str, str]] = set()
     content_root = project / content_dir
     if not content_root.is_dir():
-        problems.append(Problem(Location(content_dir), "missing", "content folder not found"))
+        return files, [Problem(Location(content_dir), "missing", "content folder not found")], refused
+    for entry, kind in _entries(content_root):
+        if entry.name.startswith(".") or entry.name == "README.md":
+            continue
+        unsafe = _unsafe_name(entry, project)
+        if unsafe:
+            problems.append(unsafe)
+            continue
+        rel = entry.relative_to(project).as_posix()
+        refusal = _refusal(entry, kind)
+        if refusal or kind is None:
+            code, message = refusal or ("layout", "unexpected file")
+            problems.append(Problem(Location(rel), code, message))
+            if kind is not None:
+                refused.add((kind, entry.stem))
+        else:
+            files.append((entry, rel, kind))
+    return files, problems, refused
+
+
+def load_content(
+    project: Path,
+    content_dir: str = "content",
+    seeds_dir: str = "seeds",
+    cache: ReadCache | None = None,
+    read_many: ReadMany | None = None,
+) -> Content:
+    """Discover and read every content file and seed, in sorted order.
+
+    ``read_many``, if given, reads a list of files (it may share them out over
+    processes); it returns what :func:`load_document` would, in the same order.
+    """
+    files, problems, unreadable = content_files(project, content_dir)
+    documents: list[Document] = []
+    if read_many is not None:
+        results = read_many(files)
+    elif cache is not None:
+        results = [cache.get(p, r, functools.partial(load_document, p, r, kind)) for p, r, kind in files]
     else:
-        for entry, kind in _entries(content_root):
-            if entry.name.startswith(".") or entry.name == "README.md":
-                continue
-            unsafe = _unsafe_name(entry, project)
-            if unsafe:
-                problems.append(unsafe)
-                continue
-            rel = entry.relative_to(project).as_posix()
-            refusal = _refusal(entry, kind)
-            doc, problem = None, None
-            if refusal or kind is None:
-                code, message = refusal or ("layout", "unexpected file")
-                problem = Problem(Location(rel), code, message)
-            elif cache is not None:
-                doc, problem = cache.get(entry, rel, functools.partial(load_document, entry, rel, kind))
-            else:
-                doc, problem = load_document(entry, rel, kind)
-            if problem:
-                problems.append(problem)
-                if kind is not None:
-                    unreadable.add((kind, entry.stem))
-            if doc:
-                documents.append(doc)
+        results = [load_document(p, rel, kind) for p, rel, kind in files]
+    for (path, _, kind), (doc, problem) in zip(files, results, strict=True):
+        if problem:
+            problems.append(problem)
+            unreadable.add((kind, path.stem))
+        if doc:
+            documents.append(doc)
     seeds = load_seeds(project / seeds_dir, project, problems, unreadable, cache)
     if cache is not None:
         cache.finish()

@@ -37,7 +37,6 @@ _QUOTES = str.maketrans(
         "`": "'",
     }
 )
-_SPACE = re.compile(r"\s+")
 SLUG_RE = re.compile(SLUG)
 # Ids whose page would take the place of a generated one (content/meetings/index.yaml -> meetings/index.md).
 RESERVED_IDS = frozenset({"index"})
@@ -45,11 +44,10 @@ RESERVED_IDS = frozenset({"index"})
 
 def normalise(text: str) -> str:
     """Text as compared for verbatim checks: NFC, one kind of quote mark, single spaces."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).split())
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4096)  # every seed, both ways: a sheet cites its articles over and over
 def _normalised_seed(text: str, fold: bool) -> str:
     n = normalise(text)
     return n.casefold() if fold else n
@@ -100,6 +98,15 @@ def _check_file(doc: Document, problems: list[Problem]) -> _FileResult:
 
 
 FileCache = dict[str, tuple[Document, "_FileResult", list[Problem]]]
+
+
+def check_file(doc: Document, cache: FileCache) -> None:
+    """Run the checks of one file alone and keep them in ``cache`` for :func:`validate`.
+
+    For a loader that checks each file where it reads it (in a worker process).
+    """
+    own: list[Problem] = []
+    cache[doc.file] = (doc, _check_file(doc, own), own)
 
 
 def validate(content: Content, cache: FileCache | None = None) -> list[Problem]:

@@ -1,0 +1,116 @@
+"""Work shared over processes: the same result as one process, errors surfaced, never a hang."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator import parallel
+from generator.build import Project, generate_files
+from generator.errors import ValidationFailed
+from generator.parallel import WorkerDied, fork_map
+
+from conftest import REPO, SAMPLE
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    return os.getpid(), x * x
+
+
+def test_fork_map_keeps_order_and_uses_other_processes() -> None:
+    results = fork_map(_pid_and_square, [1, 2, 3, 4])
+    assert [r[1] for r in results] == [1, 4, 9, 16]
+    pids = {r[0] for r in results}
+    assert os.getpid() in pids and len(pids) == 4  # the last share runs here, the others forked
+
+
+def _fail_on_two(x: int) -> int:
+    if x == 2:
+        raise ValueError(f"bad item {x}")
+    return x
+
+
+def test_an_error_in_a_worker_is_raised_here() -> None:
+    with pytest.raises(ValueError, match="bad item 2"):
+        fork_map(_fail_on_two, [1, 2, 3])
+
+
+def _die(x: int) -> int:
+    if x == 1:
+        os._exit(3)  # a worker killed half-way sends nothing
+    return x
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(WorkerDied, match="exit status"):
+        fork_map(_die, [1, 2])
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.can_fork()
+        results = fork_map(_pid_and_square, [1, 2, 3])
+        assert {r[0] for r in results} == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTSHEET_WORKERS", "3")
+    assert parallel.workers() == 3
+    monkeypatch.setenv("FACTSHEET_WORKERS", "many")
+    with pytest.raises(ValueError, match="FACTSHEET_WORKERS"):
+        parallel.workers()
+    monkeypatch.delenv("FACTSHEET_WORKERS")
+    assert 1 <= parallel.workers() <= parallel.MAX_WORKERS
+
+
+def _sample() -> Project:
+    return Project(SAMPLE, templates=str(REPO / "templates"), pages="no-hand-written-pages")
+
+
+def test_shared_out_generation_is_byte_identical(monkeypatch: pytest.MonkeyPatch) -> None:
+    one = generate_files(_sample())
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # the sample is small: force sharing
+    monkeypatch.setenv("FACTSHEET_WORKERS", "3")
+    spawned: list[int] = []
+    real = parallel._spawn
+
+    def counting(func, item):  # type: ignore[no-untyped-def]
+        spawned.append(1)
+        return real(func, item)
+
+    monkeypatch.setattr(parallel, "_spawn", counting)
+    shared = generate_files(_sample())
+    assert len(spawned) == 4  # two workers for loading, two for rendering
+    assert list(shared) == list(one)
+    assert shared == one
+
+
+def test_shared_out_checking_reports_the_same_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import copy_sample
+
+    project = copy_sample(tmp_path / "p")
+    meeting = next(project.path("content").glob("meetings/*.yaml"))
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("status:", "statsu:", 1), encoding="utf-8")
+    (project.path("content") / "actors" / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as serial:
+        build_module.check(project)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("FACTSHEET_WORKERS", "2")
+    with pytest.raises(ValidationFailed) as shared:
+        build_module.check(project)
+    texts = [p.text() for p in shared.value.problems]
+    assert texts == [p.text() for p in serial.value.problems]
+    assert any(meeting.name in t and "statsu" in t for t in texts)
+    assert any("broken.yaml:2:" in t for t in texts)
