@@ -72,7 +72,7 @@ Phases = dict[str, float]  # seconds per phase of a run, filled in when asked fo
 
 
 @contextmanager
-def _phase(phases: Phases | None, name: str) -> Iterator[None]:
+def timed(phases: Phases | None, name: str) -> Iterator[None]:
     start = time.perf_counter()
     try:
         yield
@@ -121,13 +121,13 @@ def check(project: Project, phases: Phases | None = None) -> Site:
                     checked.update(own)
         return out
 
-    with _phase(phases, "load"):
+    with timed(phases, "load"):
         content = load_content(project.root, project.content, project.seeds, read_many=read_many)
-    with _phase(phases, "validate"):
+    with timed(phases, "validate"):
         problems = validate(content, cache=checked)
     if problems:
         raise ValidationFailed(problems)
-    with _phase(phases, "model"):
+    with timed(phases, "model"):
         return build_site(content.documents, project.site_title())
 
 
@@ -163,7 +163,7 @@ def generate_files(
             f"checked {len(site.meetings):,} meetings, {len(site.actors):,} actors, "
             f"{len(site.places):,} places ({time.perf_counter() - start:.1f} s); rendering pages …"
         )
-        with _phase(phases, "render"):
+        with timed(phases, "render"):
             files = render_files(site, project.path("templates"))
             files.update(hand_written(project, files))
     finally:
@@ -290,13 +290,13 @@ def build(project: Project, report: Report = _quiet, phases: Phases | None = Non
     work = project.path("work")
     new_docs, new_site = work / "docs", work / "site"
     try:
-        with _phase(phases, "write"):
+        with timed(phases, "write"):
             link_tree(project.path("docs"), new_docs)
             stats = sync_tree(new_docs, files, atomic=False, linked=True)  # staging: swapped in whole
         if new_site.exists():
             shutil.rmtree(new_site)
         report(f"wrote {len(stats.written):,} changed files; building the site with MkDocs …")
-        with _phase(phases, "mkdocs"):
+        with timed(phases, "mkdocs"):
             mkdocs_build(project, new_docs, new_site)
         report(f"MkDocs done ({time.perf_counter() - start:.1f} s in all); swapping in docs/ and site/")
         swap_in([(new_docs, project.path("docs")), (new_site, project.path("site"))], work / "old")

@@ -65,13 +65,47 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
+def _csv_line(row: list[Any]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
+    csv.writer(buf, lineterminator="\r\n").writerow([_cell(v) for v in row])
     return buf.getvalue()
+
+
+def _csv(header: list[str], lines: Iterable[str]) -> str:
+    """A CSV file from its header and its lines (each made by :func:`_csv_line`)."""
+    return _csv_line(header) + "".join(lines)
+
+
+class _Pieces:
+    """The pieces of one download (CSV lines, calendar events), each kept with what it was made from.
+
+    ``serve`` makes every download again after each edit; a piece whose inputs
+    are the same objects as last time (the model reuses unchanged records) or
+    equal to them is taken as it was: making one is a pure function of its inputs.
+    """
+
+    def __init__(self) -> None:
+        self._old: dict[Any, tuple[tuple[Any, ...], str]] = {}
+        self._new: dict[Any, tuple[tuple[Any, ...], str]] = {}
+
+    def get(self, key: Any, inputs: tuple[Any, ...], make: Callable[..., str], *args: Any) -> str:
+        """The piece ``make(*args)``, made from ``inputs``, or the one kept under ``key`` for them."""
+        hit = self._old.get(key)
+        if hit is None or hit[0] != inputs:  # tuples compare items by identity first, then by ==
+            hit = (inputs, make(*args))
+        self._new[key] = hit
+        return hit[1]
+
+    def done(self) -> None:
+        """Keep only the pieces used by this run."""
+        self._old, self._new = self._new, {}
+
+
+_PIECES: dict[str, _Pieces] = {}
+
+
+def _pieces(name: str) -> _Pieces:
+    return _PIECES.setdefault(name, _Pieces())
 
 
 def record_json(site: Site, kind: str, id: str) -> dict[str, Any]:
@@ -88,27 +122,33 @@ def record_json(site: Site, kind: str, id: str) -> dict[str, Any]:
     return data
 
 
+def _meeting_line(m: Meeting) -> str:
+    return _csv_line(
+        [
+            m.id,
+            m.title,
+            m.kind,
+            m.status,
+            m.date.on if m.date else None,
+            m.date.precision if m.date else None,
+            m.date.end if m.date else None,
+            m.date.inferred if m.date else None,
+            m.place,
+            ";".join(f"{p.actor}:{p.side}" for p in m.participants),
+            ";".join(m.topics),
+            ";".join(sorted({c.source for c in m.citations_all()})),
+            m.summary,
+        ]
+    )
+
+
 def _meetings_csv(site: Site) -> str:
-    rows = []
+    pieces = _pieces("meetings.csv")
+    lines = []
     for id in site.timeline:
         m = site.meetings[id]
-        rows.append(
-            [
-                m.id,
-                m.title,
-                m.kind,
-                m.status,
-                m.date.on if m.date else None,
-                m.date.precision if m.date else None,
-                m.date.end if m.date else None,
-                m.date.inferred if m.date else None,
-                m.place,
-                ";".join(f"{p.actor}:{p.side}" for p in m.participants),
-                ";".join(m.topics),
-                ";".join(sorted({c.source for c in m.citations_all()})),
-                m.summary,
-            ]
-        )
+        lines.append(pieces.get(id, (m,), _meeting_line, m))
+    pieces.done()
     header = [
         "id",
         "title",
@@ -124,11 +164,11 @@ def _meetings_csv(site: Site) -> str:
         "sources",
         "summary",
     ]
-    return _csv(header, rows)
+    return _csv(header, lines)
 
 
-def _actors_csv(site: Site) -> str:
-    rows = [
+def _actor_line(a: Actor, meetings: int) -> str:
+    return _csv_line(
         [
             a.id,
             a.kind,
@@ -136,40 +176,55 @@ def _actors_csv(site: Site) -> str:
             a.affiliation,
             "; ".join(n.name for n in a.other_names),
             "; ".join(r.title for r in a.roles),
-            len(site.meetings_by_actor.get(a.id, ())),
+            meetings,
             a.description,
         ]
-        for a in site.actors.values()
-    ]
+    )
+
+
+def _actors_csv(site: Site) -> str:
+    pieces = _pieces("actors.csv")
+    lines = []
+    for a in site.actors.values():
+        n = len(site.meetings_by_actor.get(a.id, ()))
+        lines.append(pieces.get(a.id, (a, n), _actor_line, a, n))
+    pieces.done()
     return _csv(
-        ["id", "kind", "name", "affiliation", "other_names", "roles", "meetings", "description"], rows
+        ["id", "kind", "name", "affiliation", "other_names", "roles", "meetings", "description"], lines
     )
 
 
 def _statements_csv(site: Site) -> str:
-    rows = [
-        [
-            speaker,
-            u.kind[:-1],
-            u.id,
-            u.statement.source,
-            "direct" if u.statement.direct else "reported",
-            u.statement.quote,
-            u.statement.translation,
-        ]
-        for speaker, uses in site.statements_by_actor.items()
-        for u in uses
-    ]
-    return _csv(["speaker", "on_kind", "on_id", "source", "speech", "quote", "translation"], rows)
+    pieces = _pieces("statements.csv")
+    lines = []
+    for speaker, uses in site.statements_by_actor.items():
+        for u in uses:
+            s = u.statement
+            row = [
+                speaker,
+                u.kind[:-1],
+                u.id,
+                s.source,
+                "direct" if s.direct else "reported",
+                s.quote,
+                s.translation,
+            ]
+            lines.append(pieces.get((u.kind, u.id, id(s)), (s, u.kind, u.id), _csv_line, row))
+    pieces.done()
+    return _csv(["speaker", "on_kind", "on_id", "source", "speech", "quote", "translation"], lines)
 
 
 def _citations_csv(site: Site) -> str:
-    rows = [
-        [source, u.kind[:-1], u.id, u.supports, u.citation.excerpt, u.citation.translation]
-        for source, uses in site.citations_by_source.items()
-        for u in uses
-    ]
-    return _csv(["source", "on_kind", "on_id", "supports", "excerpt", "translation"], rows)
+    pieces = _pieces("citations.csv")
+    lines = []
+    for source, uses in site.citations_by_source.items():
+        for u in uses:
+            c = u.citation
+            row = [source, u.kind[:-1], u.id, u.supports, c.excerpt, c.translation]
+            key = (u.kind, u.id, id(c), u.supports)
+            lines.append(pieces.get(key, (c, u.kind, u.id, u.supports), _csv_line, row))
+    pieces.done()
+    return _csv(["source", "on_kind", "on_id", "supports", "excerpt", "translation"], lines)
 
 
 def _ics_text(text: str) -> str:
@@ -216,28 +271,38 @@ def _calendar(site: Site) -> str:
         "CALSCALE:GREGORIAN",
         f"X-WR-CALNAME:{_ics_text(site.title)}",
     ]
+    pieces = _pieces("meetings.ics")
+    events = []
     for id in site.dated:
         m = site.meetings[id]
-        assert m.date is not None
-        start, stop = _ics_dates(m.date.on, m.date.end)
-        precision = m.date.precision
-        note = "" if precision == "day" else f" The sources give only the {precision}."
-        if m.date.inferred:
-            note += f" Date inferred: {m.date.inferred}"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{m.id}@factsheet",
-            f"DTSTAMP:{start}T000000Z",
-            f"DTSTART;VALUE=DATE:{start}",
-            f"DTEND;VALUE=DATE:{stop}",
-            f"SUMMARY:{_ics_text(m.title)} ({m.status})",
-            f"DESCRIPTION:{_ics_text(m.summary + note)}",
-            f"STATUS:{ICS_STATUS.get(m.status, 'TENTATIVE')}",
-        ]
-        if m.place:
-            lines.append(f"LOCATION:{_ics_text(site.places[m.place].name)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
+        place = site.places[m.place].name if m.place else None
+        events.append(pieces.get(id, (m, place), _event, m, place))
+    pieces.done()
+    head = "".join(part + "\r\n" for line in lines for part in _fold(line))
+    return head + "".join(events) + "END:VCALENDAR\r\n"
+
+
+def _event(m: Meeting, place: str | None) -> str:
+    """One dated meeting as an iCalendar event, folded, with its line ends."""
+    assert m.date is not None
+    start, stop = _ics_dates(m.date.on, m.date.end)
+    precision = m.date.precision
+    note = "" if precision == "day" else f" The sources give only the {precision}."
+    if m.date.inferred:
+        note += f" Date inferred: {m.date.inferred}"
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{m.id}@factsheet",
+        f"DTSTAMP:{start}T000000Z",
+        f"DTSTART;VALUE=DATE:{start}",
+        f"DTEND;VALUE=DATE:{stop}",
+        f"SUMMARY:{_ics_text(m.title)} ({m.status})",
+        f"DESCRIPTION:{_ics_text(m.summary + note)}",
+        f"STATUS:{ICS_STATUS.get(m.status, 'TENTATIVE')}",
+    ]
+    if place is not None:
+        lines.append(f"LOCATION:{_ics_text(place)}")
+    lines.append("END:VEVENT")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .build import Project, hand_written
+from .build import Project, hand_written, timed
 from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .loader import ReadCache, load_content
@@ -134,12 +134,6 @@ def changed_parts(old: Site, new: Site) -> set[Dep]:
 _MISSING = object()
 
 
-def _affected(deps: set[Dep], changed: set[Dep]) -> bool:
-    if ("*", ALL) in deps:
-        return True
-    return any(d in changed for d in deps)
-
-
 class Regenerator:
     """Regenerates docs/ after edits, doing only the work the edits call for."""
 
@@ -157,55 +151,99 @@ class Regenerator:
         self.deps: dict[str, set[Dep]] = {}
         self.files: dict[str, bytes] = {}  # everything in docs/ as last written
         self.rendered: list[str] = []  # paths made in the last run, for reporting and tests
+        self.by_dep: dict[Dep, set[str]] = {}  # a part of the model -> the paths that read it
+        self.always: set[str] = set()  # paths that read something untracked: made on every change
+        self.timings: dict[str, float] = {}  # seconds per phase of the last run
 
     def _templates_key(self) -> tuple[Any, ...]:
         root = self.project.path("templates")
         return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.glob("*.j2")))
 
     def run(self) -> WriteStats:
-        """Check, regenerate what changed and write it; raises ValidationFailed like ``check``."""
-        project = self.project
-        content = load_content(project.root, project.content, project.seeds, cache=self.reads)
-        problems = validate(content, cache=self.checks)
+        """Check, regenerate what changed and write it; raises ValidationFailed like ``check``.
+
+        ``timings`` then holds the seconds each phase took.
+        """
+        project, t = self.project, self.timings
+        t.clear()
+        with timed(t, "load"):
+            content = load_content(project.root, project.content, project.seeds, cache=self.reads)
+        with timed(t, "validate"):
+            problems = validate(content, cache=self.checks)
         if problems:
             raise ValidationFailed(problems)
-        site = build_site(content.documents, project.site_title(), cache=self.records)
-        templates_key = self._templates_key()
-        full = self.site is None or templates_key != self.templates_key
-        changed = set() if full or self.site is None else changed_parts(self.site, site)
+        with timed(t, "model"):
+            site = build_site(content.documents, project.site_title(), cache=self.records)
+        with timed(t, "compare"):
+            templates_key = self._templates_key()
+            full = self.site is None or templates_key != self.templates_key
+            changed = set() if full or self.site is None else changed_parts(self.site, site)
+            affected = self._dependents(changed)
         self.rendered = []
         if full or self.env is None:  # compiled templates are kept while the files are unchanged
             self.env = make_env(project.path("templates"))
         env = self.env
-        jobs: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
-        for page in page_plan(site):
-            jobs.append((page.path, _page_job(env, page), _page_deps(page)))
-        for path, build in export_plan(site):
-            jobs.append((path, build, set()))
+        with timed(t, "plan"):
+            jobs: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
+            for page in page_plan(site):
+                jobs.append((page.path, _page_job(env, page), _page_deps(page)))
+            for path, build in export_plan(site):
+                jobs.append((path, build, set()))
         outputs: dict[str, str] = {}
         deps: dict[str, set[Dep]] = {}
-        for path, make, base in jobs:
-            if not full and path in self.outputs and not _affected(self.deps[path], changed):
-                outputs[path], deps[path] = self.outputs[path], self.deps[path]
-                continue
-            seen = set(base)
-            outputs[path] = make(TrackedSite(site, seen))
-            deps[path] = seen
-            self.rendered.append(path)
-        outputs[FACTSHEET] = dataset(site, outputs)
+        with timed(t, "render"):
+            for path, make, base in jobs:
+                if not full and path in self.outputs and path not in affected:
+                    outputs[path], deps[path] = self.outputs[path], self.deps[path]
+                    continue
+                seen = set(base)
+                outputs[path] = make(TrackedSite(site, seen))
+                deps[path] = seen
+                self.rendered.append(path)
+            outputs[FACTSHEET] = dataset(site, outputs)
+        self._index(deps, full)
         self.outputs_before = self.outputs
         self.site, self.templates_key, self.outputs, self.deps = site, templates_key, outputs, deps
         # Unchanged text keeps its old bytes object: no re-encoding, and the writer's
         # comparison is an identity check.
-        previous = self.files
-        files = {
-            path: previous[path]
-            if self.outputs_before.get(path) is text and path in previous
-            else text.encode()
-            for path, text in outputs.items()
-        }
-        files.update(hand_written(project, files))
-        return self._write(files)
+        with timed(t, "write"):
+            previous = self.files
+            files = {
+                path: previous[path]
+                if self.outputs_before.get(path) is text and path in previous
+                else text.encode()
+                for path, text in outputs.items()
+            }
+            files.update(hand_written(project, files))
+            return self._write(files)
+
+    def _dependents(self, changed: set[Dep]) -> set[str]:
+        """The paths that read a part of the model in ``changed``."""
+        if not changed:
+            return set()
+        out = set(self.always)
+        for dep in changed:
+            out |= self.by_dep.get(dep, set())
+        return out
+
+    def _index(self, deps: dict[str, set[Dep]], full: bool) -> None:
+        """Keep ``by_dep`` (part of the model -> paths that read it) in step with ``deps``."""
+        if full:
+            self.by_dep, self.always = {}, set()
+            made = list(deps)
+        else:
+            made = self.rendered
+            for path in [*made, *(p for p in self.deps if p not in deps)]:  # re-made or gone
+                for dep in self.deps.get(path, ()):
+                    self.by_dep.get(dep, set()).discard(path)
+                self.always.discard(path)
+        for path in made:
+            if path not in deps:
+                continue
+            if ("*", ALL) in deps[path]:
+                self.always.add(path)
+            for dep in deps[path]:
+                self.by_dep.setdefault(dep, set()).add(path)
 
     def _write(self, files: dict[str, bytes]) -> WriteStats:
         if not self.files:  # first run: compare with what is on disk
