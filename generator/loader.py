@@ -425,10 +425,10 @@ def _parse_usual(text: str) -> Any:
     return root
 
 
-def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
+def _read_text(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
     """Read a file as strict UTF-8 without a byte-order mark, never more than ``MAX_BYTES``."""
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         return None, Problem(Location(rel), "unreadable", f"cannot read the file: {exc.strerror or exc}")
@@ -450,7 +450,7 @@ def _read_text(path: Path, rel: str) -> tuple[str | None, Problem | None]:
         )
 
 
-def load_document(path: Path, rel: str, kind: str) -> tuple[Document | None, Problem | None]:
+def load_document(path: str | Path, rel: str, kind: str) -> tuple[Document | None, Problem | None]:
     """Read and parse one content file."""
     text, problem = _read_text(path, rel)
     if text is None:
@@ -493,13 +493,19 @@ def _refusal(entry: os.DirEntry[str], kind: str | None) -> tuple[str, str] | Non
         return "layout", f"unexpected folder: content holds only the folders {', '.join(KINDS)}"
     if kind is None:
         return "layout", f"files belong in content/<kind>/<id>.yaml, kind one of {', '.join(KINDS)}"
-    suffix = PurePosixPath(entry.name).suffix
+    suffix = _suffix(entry.name)
     if suffix != ".yaml":
         hint = " (rename .yml to .yaml)" if suffix == ".yml" else ""
         return "layout", f"content files end in .yaml{hint}"
     if not entry.is_file():
         return "layout", "not a regular file"
     return None
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix``, without making a path."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def _unsafe_name(name: str, rel: str) -> Problem | None:
@@ -529,8 +535,8 @@ class ReadCache:
         self._entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self._seen: dict[str, tuple[tuple[int, int, int], Any]] = {}
 
-    def get(self, path: Path, rel: str, read: Callable[[], _T]) -> _T:
-        st = path.stat()
+    def get(self, path: str | Path, rel: str, read: Callable[[], _T]) -> _T:
+        st = os.stat(path)
         key = (st.st_mtime_ns, st.st_size, st.st_ino)
         hit = self._entries.get(rel)
         value: _T = hit[1] if hit is not None and hit[0] == key else read()
@@ -542,7 +548,7 @@ class ReadCache:
         self._entries, self._seen = self._seen, {}
 
 
-ContentFile = tuple[Path, str, str]  # (path, path relative to the project, kind)
+ContentFile = tuple[str, str, str]  # (path, path relative to the project, kind)
 ReadMany = Callable[[list[ContentFile]], list[tuple["Document | None", "Problem | None"]]]
 
 
@@ -573,7 +579,7 @@ def content_files(
             if kind is not None:
                 refused.add((kind, PurePosixPath(entry.name).stem))
         else:
-            files.append((Path(entry.path), rel, kind))
+            files.append((entry.path, rel, kind))
     return files, problems, refused
 
 
@@ -600,7 +606,7 @@ def load_content(
     for (path, _, kind), (doc, problem) in zip(files, results, strict=True):
         if problem:
             problems.append(problem)
-            unreadable.add((kind, path.stem))
+            unreadable.add((kind, PurePosixPath(path).stem))
         if doc:
             documents.append(doc)
     seeds = load_seeds(project / seeds_dir, project, problems, unreadable, cache)

@@ -455,7 +455,8 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
             statements[s.speaker].append(u)
             said_in[s.source].append(u)
 
-    for m in meetings.values():
+    for mid in timeline:  # in time order, so the lists of meetings below need no sorting
+        m = meetings[mid]
         people = [p.actor for p in m.participants]
         for person in people:
             by_actor[person].append(m.id)
@@ -533,9 +534,9 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         meetings=meetings,
         timeline=timeline,
         neighbours=_neighbours([m for m in timeline if meetings[m].date is not None]),
-        meetings_by_actor=_freeze(by_actor, in_time),
-        meetings_by_place=_freeze(by_place, in_time),
-        meetings_by_topic=_freeze(by_topic, in_time),
+        meetings_by_actor=_freeze(by_actor),
+        meetings_by_place=_freeze(by_place),
+        meetings_by_topic=_freeze(by_topic),
         related_to={k: tuple(sorted(v, key=in_time)) for k, v in sorted(related.items())},
         met_with={
             k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))

@@ -46,6 +46,7 @@ class _Regenerate(FileSystemEventHandler):
     def run(self) -> None:
         with self.running:
             report_regeneration(self.regenerator, self.report)
+            self.regenerator.collect()  # the pages are on disk: tidy up while the browser reloads
 
 
 def report_regeneration(regenerator: Regenerator, report: Callable[[str], None]) -> bool:
