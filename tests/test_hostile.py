@@ -18,9 +18,9 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
