@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,24 +196,8 @@ def render_files(site: Site, templates: Path, processes: int | None = None) -> d
     files: dict[str, bytes] = {}
     for part in fork_map(make_share, [jobs[i::n] for i in range(n)]):
         files.update(part)
-    files[FACTSHEET] = dataset(site, _Decoded(files)).encode("utf-8")
+    files[FACTSHEET] = dataset(site, files)
     return dict(sorted(files.items()))
-
-
-class _Decoded(Mapping[str, str]):
-    """Text view of encoded files, for the dataset, which is assembled from the records' files."""
-
-    def __init__(self, files: dict[str, bytes]) -> None:
-        self._files = files
-
-    def __getitem__(self, path: str) -> str:
-        return self._files[path].decode("utf-8")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._files)
-
-    def __len__(self) -> int:
-        return len(self._files)
 
 
 def hand_written(project: Project, generated: dict[str, bytes]) -> dict[str, bytes]:

@@ -225,7 +225,6 @@ class Regenerator:
                 outputs[path] = make(TrackedSite(site, seen))
                 deps[path] = seen
                 self.rendered.append(path)
-            outputs[FACTSHEET] = dataset(site, outputs)
         self._index(deps, full)
         self.outputs_before = self.outputs
         self.site, self.templates_key, self.outputs, self.deps = site, templates_key, outputs, deps
@@ -239,8 +238,12 @@ class Regenerator:
                 else text.encode()
                 for path, text in outputs.items()
             }
-            files.update(hand_written(project, files))
-            return self._write(files)
+            files[FACTSHEET] = dataset(site, files)  # from the records' bytes
+            own = hand_written(project, files)
+            files.update(own)
+            # After the first run only these can differ from what was written last time.
+            candidates = None if full else {*self.rendered, FACTSHEET, *own}
+            return self._write(files, candidates)
 
     def _dependents(self, changed: set[Dep]) -> set[str]:
         """The paths that read a part of the model in ``changed``."""
@@ -270,19 +273,26 @@ class Regenerator:
             for dep in deps[path]:
                 self.by_dep.setdefault(dep, set()).add(path)
 
-    def _write(self, files: dict[str, bytes]) -> WriteStats:
+    def _write(self, files: dict[str, bytes], candidates: set[str] | None = None) -> WriteStats:
+        """Write what differs from the last run (or, on the first, from the disk).
+
+        ``candidates``: the only paths whose bytes may have changed; None for all.
+        """
         if not self.files:  # first run: compare with what is on disk
             stats = sync_tree(self.out, files)
         else:
             stats = WriteStats()
-            for rel in sorted(files):
+            check = sorted(files) if candidates is None else sorted(candidates & files.keys())
+            for rel in check:
                 old = self.files.get(rel)
                 if old is files[rel] or old == files[rel]:
                     stats.unchanged += 1
                 else:
                     write_atomic(self.out / rel, files[rel])
                     stats.written.append(rel)
-            for rel in sorted(set(self.files) - set(files)):
+            if candidates is not None:
+                stats.unchanged += len(files) - len(check)
+            for rel in sorted(self.files.keys() - files.keys()):
                 remove_file(self.out, rel)
                 stats.removed.append(rel)
         self.files = files

@@ -7,6 +7,7 @@ listing here has a named sort key, so output does not depend on file order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -236,17 +237,17 @@ class Site:
     statements_by_source: dict[str, tuple[StatementUse, ...]]
     dates: dict[str, DateEntry] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property  # computed once: charts, the calendar and serve ask again and again
     def dated(self) -> tuple[str, ...]:
         """Meeting ids with a date, in date order."""
         return tuple(mid for mid in self.timeline if self.meetings[mid].date is not None)
 
-    @property
+    @functools.cached_property
     def undated(self) -> tuple[str, ...]:
         """Meeting ids without a date (they sort last in the timeline)."""
         return self.timeline[len(self.dated) :]
 
-    @property
+    @functools.cached_property
     def years(self) -> tuple[str, ...]:
         """The year pages, in order."""
         return tuple(k for k in self.dates if len(k) == 4)
@@ -395,22 +396,72 @@ def _freeze(d: dict[str, list[Any]], key: Any = None) -> dict[str, tuple[Any, ..
     return {k: tuple(sorted(v, key=key) if key else v) for k, v in sorted(d.items())}
 
 
-RecordCache = dict[str, tuple[Document, Any]]
+Contribution = tuple[str, Any, Any]  # (back-reference, key, value appended to its list)
+RecordCache = dict[str, tuple[Document, Any, tuple[Contribution, ...]]]
+
+
+def _contributions(kind: str, record: Any) -> tuple[Contribution, ...]:
+    """What one record adds to the back-references that list citations, claims and statements.
+
+    Made once per record and kept with it (see ``cache`` in :func:`build_site`),
+    so an unchanged record brings the same use objects to every model.
+    """
+    out: list[Contribution] = []
+    id = record.id
+
+    def use(supports: str, citations: tuple[Citation, ...]) -> None:
+        out.extend(("cites", c.source, CitationUse(c, kind, id, supports)) for c in citations)
+
+    def points(items: tuple[Point, ...]) -> None:
+        for p in items:
+            use(p.claim, p.citations)
+            if p.by:
+                out.append(("claims", p.by, (p, kind, id)))
+            targets = {("actors", a) for a in p.actors} | {("places", pl) for pl in p.places}
+            out.extend(("mentioned", target, (p, kind, id)) for target in sorted(targets))
+
+    def said(items: tuple[Statement, ...]) -> None:
+        for s in items:
+            u = StatementUse(s, kind, id)
+            out.extend([("statements", s.speaker, u), ("said_in", s.source, u)])
+
+    if kind == "meetings":
+        use(record.title, record.citations)
+        points(record.points)
+        said(record.statements)
+    elif kind == "actors":
+        use(record.name, record.citations)
+        for role in record.roles:
+            use(role.title, role.citations)
+        points(record.points)
+    elif kind == "places":
+        use(record.name, record.citations)
+    elif kind == "topics":
+        points(record.points)
+        said(record.statements)
+    return tuple(out)
 
 
 def build_site(documents: list[Document], title: str, cache: RecordCache | None = None) -> Site:
     """The site model from documents that passed validation.
 
     With ``cache``, a document seen before (the same object) keeps its record
-    object, so an unchanged record is identical between two models.
+    object and what it contributes to the back-references, so an unchanged
+    record is identical between two models.
     """
     by_kind: dict[str, dict[str, Any]] = defaultdict(dict)
+    contributed: dict[str, tuple[Contribution, ...]] = {}
     fresh: RecordCache = {}
     for doc in sorted(documents, key=lambda d: (d.kind, d.data["id"])):
         hit = cache.get(doc.file) if cache is not None else None
-        record = hit[1] if hit is not None and hit[0] is doc else _record(doc)
-        fresh[doc.file] = (doc, record)
+        if hit is not None and hit[0] is doc:
+            record, contributions = hit[1], hit[2]
+        else:
+            record = _record(doc)
+            contributions = _contributions(doc.kind, record)
+        fresh[doc.file] = (doc, record, contributions)
         by_kind[doc.kind][doc.data["id"]] = record
+        contributed[doc.file] = contributions
     if cache is not None:
         cache.clear()
         cache.update(fresh)
@@ -436,24 +487,17 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
     said_in: dict[str, list[StatementUse]] = defaultdict(list)
     date_meetings: dict[str, set[str]] = defaultdict(set)
     date_sources: dict[str, set[str]] = defaultdict(set)
+    lists: dict[str, dict[Any, list[Any]]] = {
+        "cites": cites,
+        "claims": claims,
+        "mentioned": mentioned,
+        "statements": statements,
+        "said_in": said_in,
+    }
 
-    def use(kind: str, id: str, supports: str, citations: tuple[Citation, ...]) -> None:
-        for c in citations:
-            cites[c.source].append(CitationUse(c, kind, id, supports))
-
-    def points(kind: str, id: str, items: tuple[Point, ...]) -> None:
-        for p in items:
-            use(kind, id, p.claim, p.citations)
-            if p.by:
-                claims[p.by].append((p, kind, id))
-            for target in {("actors", a) for a in p.actors} | {("places", pl) for pl in p.places}:
-                mentioned[target].append((p, kind, id))
-
-    def said(kind: str, id: str, items: tuple[Statement, ...]) -> None:
-        for s in items:
-            u = StatementUse(s, kind, id)
-            statements[s.speaker].append(u)
-            said_in[s.source].append(u)
+    def add(record: Any) -> None:
+        for name, key, value in contributed[record.file]:
+            lists[name][key].append(value)
 
     for mid in timeline:  # in time order, so the lists of meetings below need no sorting
         m = meetings[mid]
@@ -470,9 +514,7 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         for r in m.related:
             related[m.id].add(r)
             related[r].add(m.id)
-        use("meetings", m.id, m.title, m.citations)
-        points("meetings", m.id, m.points)
-        said("meetings", m.id, m.statements)
+        add(m)
         if m.date:
             on_dates = set(_days(m.date.on, m.date.end))
             for d in (m.date.on, m.date.end):
@@ -480,16 +522,9 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
                     on_dates.update({d[:4], d[:7]} if len(d) >= 7 else {d})
             for k in on_dates:
                 date_meetings[k].add(m.id)
-    for a in actors.values():
-        use("actors", a.id, a.name, a.citations)
-        for role in a.roles:
-            use("actors", a.id, role.title, role.citations)
-        points("actors", a.id, a.points)
-    for pl in places.values():
-        use("places", pl.id, pl.name, pl.citations)
-    for topic in topics.values():
-        points("topics", topic.id, topic.points)
-        said("topics", topic.id, topic.statements)
+    for records in (actors, places, topics):
+        for record in records.values():
+            add(record)
     for src in sources.values():
         if src.published:
             for k in {src.published[:4], src.published[:7], src.published}:

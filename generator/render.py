@@ -260,17 +260,6 @@ def letter_groups(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
     return out
 
 
-def render_site(site: Site, templates: Path) -> dict[str, str]:
-    """Every generated page, by its path relative to docs/; pure and deterministic."""
-    env = make_env(templates)
-    out: dict[str, str] = {}
-    for page in page_plan(site):
-        if page.path in out:
-            raise RenderError(f"two pages would be written to {page.path}")
-        out[page.path] = render_page(env, site, page)
-    return dict(sorted(out.items()))
-
-
 def _meeting_row(m: Any, place_name: str | None, url: Callable[[str, str], str]) -> str:
     """One row of a meeting table, with its line break: date (linked), meeting, status, place."""
     d = m.date
