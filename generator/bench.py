@@ -253,6 +253,7 @@ def run(root: Path, meetings: int, report: Callable[[str], None], *, search: boo
     with _timed(result, "incremental"):
         stats = regen.run()
     gc.unfreeze()
+    result.facts["incremental_phases"] = dict(regen.timings)
     result.facts["incremental_rendered"] = len(regen.rendered)
     result.facts["incremental_written"] = len(stats.written)
     if search:
@@ -332,4 +333,8 @@ def markdown_table(results: list[Result]) -> str:
         head.append("first search result")
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines.append("")
+    for r in results:
+        phases = ", ".join(f"{k} {v:.2f} s" for k, v in r.facts.get("incremental_phases", {}).items())
+        lines.append(f"- One edit at {r.meetings:,} meetings, by phase: {phases}.")
     return "\n".join(lines)
