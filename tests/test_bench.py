@@ -30,4 +30,6 @@ def test_bench_measures_every_phase(tmp_path: Path) -> None:
     assert result.facts["html_pages"] > result.pages - 5
     assert 0 < result.facts["incremental_rendered"] < result.pages
     table = markdown_table([result]).splitlines()
-    assert len(table) == 3 and table[2].startswith("| 40 |")
+    assert len(table) == 5 and table[2].startswith("| 40 |")
+    assert table[4].startswith("- One edit at 40 meetings, by phase: load ")
+    assert set(result.facts["incremental_phases"]) >= {"load", "validate", "model", "render", "write"}
