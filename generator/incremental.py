@@ -35,7 +35,7 @@ from .write import WriteStats, remove_file, sync_tree, write_atomic
 Dep = tuple[str, Any]  # (model part, key) or (model part, ALL)
 ALL = "*"
 # Parts of the model that are not dataclass fields but derived from them.
-DERIVED = ("dated", "years", "undated")
+DERIVED = ("dated", "years", "undated", "searchable_in_full")
 
 
 class TrackedDict:

@@ -31,6 +31,13 @@ MONTHS = (
 )
 
 
+# The browser builds the search index when a page opens, in time that grows with its text
+# (about 0.3 s a million characters on our machine). Past this many meetings, a meeting
+# page indexes what identifies it (title and summary), not its infobox, claims and
+# quotes, so the first result stays within 2 s at 10,000 meetings.
+FULL_TEXT_SEARCH_LIMIT = 3000
+
+
 @dataclass(frozen=True)
 class Citation:
     source: str
@@ -246,6 +253,11 @@ class Site:
     def undated(self) -> tuple[str, ...]:
         """Meeting ids without a date (they sort last in the timeline)."""
         return self.timeline[len(self.dated) :]
+
+    @functools.cached_property
+    def searchable_in_full(self) -> bool:
+        """Whether meeting pages put all their text in the search index (see FULL_TEXT_SEARCH_LIMIT)."""
+        return len(self.meetings) <= FULL_TEXT_SEARCH_LIMIT
 
     @functools.cached_property
     def years(self) -> tuple[str, ...]:

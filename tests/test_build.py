@@ -200,3 +200,29 @@ def test_edit_links_open_the_yaml_file(sample: Project) -> None:
     for generated_only in ("timeline.html", "dates/2024.html", "meetings/index.html"):
         assert 'rel="edit"' not in (sample.root / "site" / generated_only).read_text(encoding="utf-8")
     assert ".md" not in page.split('rel="edit"')[0].rsplit("href=", 1)[-1]  # never the generated Markdown
+
+
+def _search_docs(site: Path, page: str) -> dict[str, str]:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    return {d["location"]: d["text"] for d in index["docs"] if d["location"].startswith(page)}
+
+
+def test_large_sheets_index_what_identifies_a_meeting(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = "meetings/2024-11-choe-lavrov-moscow.html"
+    assert _run(sample, "build") == 0
+    full = _search_docs(sample.root / "site", page)
+    assert any("#statements" in loc for loc in full) and "Participants" in full[page]
+
+    from generator import model
+
+    monkeypatch.setattr(model, "FULL_TEXT_SEARCH_LIMIT", 0)  # as if the sheet were large
+    assert _run(sample, "build") == 0
+    lean = _search_docs(sample.root / "site", page)
+    assert list(lean) == [page]  # no claims or statements sections
+    assert "Participants" not in lean[page]  # nor the infobox
+    assert "keep supporting Russia militarily" in lean[page]  # the summary stays
+    html = (sample.root / "site" / page).read_text(encoding="utf-8")
+    assert 'class="fs-infobox" data-search-exclude=""' in html and "<strong>Participants</strong>" in html
+    assert "arrinte një fitore të madhe" in html  # still on the page, only not indexed
