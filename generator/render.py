@@ -321,6 +321,19 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             )
         return Md("\n" + "".join(lines))
 
+    def points_list(points: Any) -> Md:
+        """A bulleted list of cited points, each with who makes the claim, if anyone."""
+        out = []
+        for p in points:
+            by = f"According to {link('actors', p.by)}: " if p.by else ""
+            out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)}\n")
+        return Md("".join(out))
+
+    def cited_sources(citations: Any) -> Md:
+        """A bulleted list of the sources the citations come from, each once, sorted."""
+        ids = sorted({c.source for c in citations}, key=str.lower)
+        return Md("".join(f"- {link('sources', id)}\n" for id in ids))
+
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
         svg = draw(site, url)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
@@ -331,6 +344,8 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "link": link,
         "meeting_rows": meeting_rows,
         "footnotes": footnotes,
+        "points_list": points_list,
+        "cited_sources": cited_sources,
         "timeline_svg": lambda: chart(timeline_svg),
         "graph_svg": lambda: chart(graph_svg),
     }

@@ -109,12 +109,15 @@ def check_file(doc: Document, cache: FileCache) -> None:
     cache[doc.file] = (doc, _check_file(doc, own), own)
 
 
-def validate(content: Content, cache: FileCache | None = None) -> list[Problem]:
+def validate(
+    content: Content, cache: FileCache | None = None, across: AcrossCache | None = None
+) -> list[Problem]:
     """Every problem in the content, sorted by file, line and column.
 
     With ``cache`` (kept by a long-running process), a document already checked
     (the same object, which the loader's cache returns for an unchanged file)
-    is not checked again; only the checks across files run on everything.
+    is not checked again; with ``across`` too, neither are its checks across
+    files while the ids, sources and seeds they read stay the same.
     """
     problems = list(content.problems)
     results = []
@@ -154,48 +157,84 @@ def validate(content: Content, cache: FileCache | None = None) -> list[Problem]:
     broken = content.unreadable | {(r.doc.kind, r.doc.stem) for r in results if not r.valid}
 
     sources = ids["sources"]
+    # What the checks across files read besides the file itself: unchanged, an unchanged
+    # file's results are reused (a long-running process re-checks only what an edit touches).
+    context = (known, broken, tuple(sources.values()), tuple(content.seeds.items()))
+    if across is not None and across.context != context:
+        across.results.clear()
     for r in results:
-        doc = r.doc
-        for kind, ref, path in r.refs:
-            if ref not in known[kind] and (kind, ref) not in broken:
-                where = "seeds/" if kind == "seeds" else f"content/{kind}/"
-                problems.append(
-                    Problem(
-                        doc.loc(path),
-                        "reference",
-                        f"{ref!r} not found in {where}{did_you_mean(ref, known[kind])}",
-                        format_path(path),
-                    )
-                )
-        for path, source_id, text, name, fold in r.verbatim:
-            source = sources.get(source_id)
-            if source is None:
-                continue  # reported above as a dangling reference
-            seed = source.data.get("seed") if isinstance(source.data, dict) else None
-            if not isinstance(seed, str) or seed not in content.seeds:
-                continue  # reported on the source file
-            if not _in_seed(content.seeds[seed], text, fold):
-                problems.append(
-                    Problem(
-                        doc.loc(path),
-                        "not-in-seed",
-                        f"{name} not found verbatim in seeds/{seed} (source {source_id!r}): "
-                        f"{_snippet(text)}; copy it from the article exactly",
-                        format_path(path),
-                    )
-                )
-        if doc.kind == "meetings" and r.valid:
-            problems.extend(_check_held(doc, sources))
-        if doc.kind == "actors" and r.valid and doc.data.get("affiliation") == doc.data.get("id"):
+        kept = across.results.get(r.doc.file) if across is not None else None
+        if kept is not None and kept[0] is r:
+            found_across = kept[1]
+        else:
+            found_across = _check_across(r, known, broken, sources, content.seeds)
+        if across is not None:
+            across.fresh[r.doc.file] = (r, found_across)
+        problems.extend(found_across)
+    if across is not None:
+        across.context, across.results, across.fresh = context, across.fresh, {}
+    return sorted(set(problems))
+
+
+def _check_across(
+    r: _FileResult,
+    known: dict[str, set[str]],
+    broken: set[tuple[str, str]],
+    sources: dict[str, Document],
+    seeds: dict[str, str],
+) -> list[Problem]:
+    """The problems of one file that other files decide: references, verbatim text, dates."""
+    problems: list[Problem] = []
+    doc = r.doc
+    for kind, ref, path in r.refs:
+        if ref not in known[kind] and (kind, ref) not in broken:
+            where = "seeds/" if kind == "seeds" else f"content/{kind}/"
             problems.append(
                 Problem(
-                    doc.loc(("affiliation",)),
+                    doc.loc(path),
                     "reference",
-                    "an actor cannot be affiliated with itself",
-                    "affiliation",
+                    f"{ref!r} not found in {where}{did_you_mean(ref, known[kind])}",
+                    format_path(path),
                 )
             )
-    return sorted(set(problems))
+    for path, source_id, text, name, fold in r.verbatim:
+        source = sources.get(source_id)
+        if source is None:
+            continue  # reported above as a dangling reference
+        seed = source.data.get("seed") if isinstance(source.data, dict) else None
+        if not isinstance(seed, str) or seed not in seeds:
+            continue  # reported on the source file
+        if not _in_seed(seeds[seed], text, fold):
+            problems.append(
+                Problem(
+                    doc.loc(path),
+                    "not-in-seed",
+                    f"{name} not found verbatim in seeds/{seed} (source {source_id!r}): "
+                    f"{_snippet(text)}; copy it from the article exactly",
+                    format_path(path),
+                )
+            )
+    if doc.kind == "meetings" and r.valid:
+        problems.extend(_check_held(doc, sources))
+    if doc.kind == "actors" and r.valid and doc.data.get("affiliation") == doc.data.get("id"):
+        problems.append(
+            Problem(
+                doc.loc(("affiliation",)),
+                "reference",
+                "an actor cannot be affiliated with itself",
+                "affiliation",
+            )
+        )
+    return problems
+
+
+class AcrossCache:
+    """The checks across files of the last run, for a long-running process (``serve``)."""
+
+    def __init__(self) -> None:
+        self.context: Any = None
+        self.results: dict[str, tuple[_FileResult, list[Problem]]] = {}
+        self.fresh: dict[str, tuple[_FileResult, list[Problem]]] = {}
 
 
 def _snippet(text: str, width: int = 60) -> str:

@@ -135,3 +135,25 @@ def test_invalid_edit_is_reported_and_the_next_valid_run_recovers(sample: Projec
         regen.run()
     (sample.root / MEETING).write_text(good.replace("title: Choe", "title: Ms Choe"), encoding="utf-8")
     _same_as_full(regen, sample)
+
+
+def test_checks_across_files_follow_edits_elsewhere(sample: Project, tmp_path: Path) -> None:
+    """An unchanged file's references and excerpts are re-checked when what they point to changes."""
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    regen.run()
+    actor = sample.root / "content/actors/sergei-lavrov.yaml"
+    saved = actor.read_bytes()
+    actor.unlink()  # the unchanged meeting now points at nothing
+    with pytest.raises(ValidationFailed) as gone:
+        regen.run()
+    assert any("'sergei-lavrov' not found" in p.text() and MEETING in p.text() for p in gone.value.problems)
+    actor.write_bytes(saved)
+    regen.run()  # whole again
+    seed = sorted((sample.root / "seeds").glob("*.txt"))[0]
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("Lavrov", "Lavrof"), encoding="utf-8")  # excerpts no longer in it
+    with pytest.raises(ValidationFailed) as changed:
+        regen.run()
+    assert any(p.code == "not-in-seed" for p in changed.value.problems)
+    seed.write_text(text, encoding="utf-8")
+    _same_as_full(regen, sample)
