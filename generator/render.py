@@ -329,6 +329,14 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)}\n")
         return Md("".join(out))
 
+    def points_on(uses: Any, attribution: bool = True) -> Md:
+        """Cited points made on other pages, ``(point, kind, id)``: each with where it is made."""
+        out = []
+        for p, kind, id in uses:
+            by = f"According to {link('actors', p.by)}: " if attribution and p.by else ""
+            out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)} (on {link(kind, id)})\n")
+        return Md("".join(out))
+
     def cited_sources(citations: Any) -> Md:
         """A bulleted list of the sources the citations come from, each once, sorted."""
         ids = sorted({c.source for c in citations}, key=str.lower)
@@ -346,6 +354,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "footnotes": footnotes,
         "points_list": points_list,
         "cited_sources": cited_sources,
+        "points_on": points_on,
         "timeline_svg": lambda: chart(timeline_svg),
         "graph_svg": lambda: chart(graph_svg),
     }

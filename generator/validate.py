@@ -53,10 +53,14 @@ def _normalised_seed(text: str, fold: bool) -> str:
     return n.casefold() if fold else n
 
 
+def _needle(text: str, fold: bool) -> str:
+    """``text`` as it is looked for in a seed: normalised, and case-folded if ``fold``."""
+    return normalise(text).casefold() if fold else normalise(text)
+
+
 @lru_cache(maxsize=1 << 18)
-def _in_seed(seed: str, text: str, fold: bool) -> bool:
-    """``text`` is in ``seed`` once both are normalised (and case-folded if ``fold``)."""
-    needle = normalise(text).casefold() if fold else normalise(text)
+def _in_seed(seed: str, needle: str, fold: bool) -> bool:
+    """``needle`` (see :func:`_needle`) is in ``seed`` once that is normalised the same way."""
     return needle in _normalised_seed(seed, fold)
 
 
@@ -64,7 +68,9 @@ def _in_seed(seed: str, text: str, fold: bool) -> bool:
 class _FileResult:
     doc: Document
     refs: list[tuple[str, str, FieldPath]] = field(default_factory=list)
-    verbatim: list[tuple[FieldPath, str, str, str, bool]] = field(default_factory=list)
+    # (path, source id, text, field name, fold, needle): needles are made with the file's own
+    # checks (in a worker for a large sheet), so the checks across files only look them up.
+    verbatim: list[tuple[FieldPath, str, str, str, bool, str]] = field(default_factory=list)
     valid: bool = True
 
 
@@ -78,7 +84,8 @@ def _check_file(doc: Document, problems: list[Problem]) -> _FileResult:
 
     checker = Checker(emit)
     SCHEMAS[doc.kind].check(doc.data, (), checker)
-    result.refs, result.verbatim = checker.refs, checker.verbatim
+    result.refs = checker.refs
+    result.verbatim = [(*v, _needle(v[2], v[4])) for v in checker.verbatim]
     data = doc.data
     doc_id = data.get("id") if isinstance(data, dict) else None
     if isinstance(doc_id, str) and SLUG_RE.match(doc_id) and doc_id != doc.stem:
@@ -197,14 +204,14 @@ def _check_across(
                     format_path(path),
                 )
             )
-    for path, source_id, text, name, fold in r.verbatim:
+    for path, source_id, text, name, fold, needle in r.verbatim:
         source = sources.get(source_id)
         if source is None:
             continue  # reported above as a dangling reference
         seed = source.data.get("seed") if isinstance(source.data, dict) else None
         if not isinstance(seed, str) or seed not in seeds:
             continue  # reported on the source file
-        if not _in_seed(seeds[seed], text, fold):
+        if not _in_seed(seeds[seed], needle, fold):
             problems.append(
                 Problem(
                     doc.loc(path),
