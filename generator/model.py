@@ -171,7 +171,7 @@ class Meeting:
     topics: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property  # the record is kept between runs of serve, and so is this
     def sort_key(self) -> tuple[int, tuple[int, int, int], str]:
         """Dated meetings in date order (coarser dates first within a period), undated last."""
         if self.date is None:
@@ -438,6 +438,21 @@ def _contributions(kind: str, record: Any) -> tuple[Contribution, ...]:
             out.extend([("statements", s.speaker, u), ("said_in", s.source, u)])
 
     if kind == "meetings":
+        people = [p.actor for p in record.participants]
+        for person in people:
+            out.append(("by_actor", person, id))
+            others = tuple(b for b in people if b != person)
+            if others:  # a meeting of one (a body convening alone) links nobody
+                out.append(("pairs", person, others))
+        if record.place:
+            out.append(("by_place", record.place, id))
+        out.extend(("by_topic", t, id) for t in record.topics)
+        if record.date:
+            on_dates = set(_days(record.date.on, record.date.end))
+            for d in (record.date.on, record.date.end):
+                if d:
+                    on_dates.update({d[:4], d[:7]} if len(d) >= 7 else {d})
+            out.extend(("dates", k, id) for k in sorted(on_dates))
         use(record.title, record.citations)
         points(record.points)
         said(record.statements)
@@ -497,9 +512,13 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
     mentioned: dict[tuple[str, str], list[tuple[Point, str, str]]] = defaultdict(list)
     cites: dict[str, list[CitationUse]] = defaultdict(list)
     said_in: dict[str, list[StatementUse]] = defaultdict(list)
-    date_meetings: dict[str, set[str]] = defaultdict(set)
+    date_meetings: dict[str, list[str]] = defaultdict(list)
     date_sources: dict[str, set[str]] = defaultdict(set)
     lists: dict[str, dict[Any, list[Any]]] = {
+        "by_actor": by_actor,
+        "by_place": by_place,
+        "by_topic": by_topic,
+        "dates": date_meetings,
         "cites": cites,
         "claims": claims,
         "mentioned": mentioned,
@@ -509,31 +528,17 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
 
     def add(record: Any) -> None:
         for name, key, value in contributed[record.file]:
-            lists[name][key].append(value)
+            if name == "pairs":
+                pairs[key].update(value)
+            else:
+                lists[name][key].append(value)
 
     for mid in timeline:  # in time order, so the lists of meetings below need no sorting
         m = meetings[mid]
-        people = [p.actor for p in m.participants]
-        for person in people:
-            by_actor[person].append(m.id)
-            others = [b for b in people if b != person]
-            if others:  # a meeting of one (a body convening alone) links nobody
-                pairs[person].update(others)
-        if m.place:
-            by_place[m.place].append(m.id)
-        for t in m.topics:
-            by_topic[t].append(m.id)
         for r in m.related:
             related[m.id].add(r)
             related[r].add(m.id)
         add(m)
-        if m.date:
-            on_dates = set(_days(m.date.on, m.date.end))
-            for d in (m.date.on, m.date.end):
-                if d:
-                    on_dates.update({d[:4], d[:7]} if len(d) >= 7 else {d})
-            for k in on_dates:
-                date_meetings[k].add(m.id)
     for records in (actors, places, topics):
         for record in records.values():
             add(record)
@@ -566,7 +571,7 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
     dates = {
         k: DateEntry(
             k,
-            tuple(sorted(date_meetings.get(k, ()), key=in_time)),
+            tuple(date_meetings.get(k, ())),  # appended in time order
             tuple(sorted(date_sources.get(k, ()))),
             tuple(children.get(k, ())),
         )
