@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import resource
 import shutil
@@ -246,6 +247,10 @@ def run(root: Path, meetings: int, report: Callable[[str], None], *, search: boo
     regen = Regenerator(project)
     regen.run()
     gc.freeze()  # as serve does
+    # An editor's first save comes well after serve starts: let the disk finish writing
+    # the site just built, so its writeback is not timed as part of the regeneration.
+    os.sync()
+    time.sleep(2)
     edited = root / "content/meetings" / f"m-{meetings // 2:05d}.yaml"
     edited.write_text(
         edited.read_text(encoding="utf-8").replace('title: "', 'title: "Edited ', 1), encoding="utf-8"
