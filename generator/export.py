@@ -95,9 +95,13 @@ class _Pieces(Generic[_P]):
         """The piece ``make(*args)``, made from ``inputs``, or the one kept under ``key`` for them."""
         hit = self._old.get(key)
         if hit is None or hit[0] != inputs:  # tuples compare items by identity first, then by ==
-            hit = (inputs, make(*args))
-        self._new[key] = hit
-        return hit[1]
+            piece = make(*args)
+        else:
+            piece = hit[1]
+        # Kept with these inputs, even when equal ones were found: next time they compare
+        # by identity, not field by field.
+        self._new[key] = (inputs, piece)
+        return piece
 
     def done(self) -> None:
         """Keep only the pieces used by this run."""
