@@ -94,10 +94,8 @@ class _Pieces(Generic[_P]):
     def get(self, key: Any, inputs: tuple[Any, ...], make: Callable[..., _P], *args: Any) -> _P:
         """The piece ``make(*args)``, made from ``inputs``, or the one kept under ``key`` for them."""
         hit = self._old.get(key)
-        if hit is None or hit[0] != inputs:  # tuples compare items by identity first, then by ==
-            piece = make(*args)
-        else:
-            piece = hit[1]
+        # Tuples compare items by identity first, then by ==.
+        piece = make(*args) if hit is None or hit[0] != inputs else hit[1]
         # Kept with these inputs, even when equal ones were found: next time they compare
         # by identity, not field by field.
         self._new[key] = (inputs, piece)
