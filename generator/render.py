@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 
 from .charts import graph_actors, graph_svg, timeline_svg
-from .model import MONTHS, Citation, Site
+from .model import MONTHS, Citation, Site, StatementUse
 from .schema import LANGUAGES, precision
 
 
@@ -132,7 +132,7 @@ def page_path(kind: str, id: str) -> str:
 
 
 class Environment(jinja2.Environment):
-    """Jinja's environment plus the meeting-table rows already made with it.
+    """Jinja's environment plus the links and meeting-table rows already made with it.
 
     A row is keyed by the folder of the page it is on (its links are relative)
     and the meeting's id, and holds the meeting record and place name it was made
@@ -140,6 +140,7 @@ class Environment(jinja2.Environment):
     """
 
     rows: dict[tuple[str, str], tuple[Any, str | None, str]]
+    links: dict[tuple[str, str, str], tuple[str, Md]]  # (folder, kind, id) -> (name, link)
 
 
 def make_env(templates: Path) -> Environment:
@@ -154,6 +155,7 @@ def make_env(templates: Path) -> Environment:
         auto_reload=False,  # templates do not change during a run; serve makes a new environment
     )
     env.rows = {}
+    env.links = {}
     env.filters.update(
         date=format_date,
         precision=precision,
@@ -189,10 +191,6 @@ def relative(target: str, here: str) -> str:
     if target.startswith(here + "/"):
         return target[len(here) + 1 :]
     return "../" + target
-
-
-def _label(site: Site, kind: str, id: str) -> str:
-    return md_escape(format_date(id) if kind == "dates" else site.name_of(kind, id))
 
 
 @dataclass
@@ -289,8 +287,18 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
     def to(path: str) -> Md:
         return Md(relative(path, here))
 
+    links = env.links
+
     def link(kind: str, id: str) -> Md:
-        return Md(f"[{_label(site, kind, id)}]({url(kind, id)})")
+        # The name is looked up every time (incremental tracking sees it); the link is
+        # made once per folder, record and name: pages repeat the same links thousands of times.
+        name = id if kind == "dates" else site.name_of(kind, id)
+        key = (here, kind, id)
+        hit = links.get(key)
+        if hit is None or hit[0] != name:
+            label = md_escape(format_date(id) if kind == "dates" else name)
+            hit = links[key] = (name, Md(f"[{label}]({url(kind, id)})"))
+        return hit[1]
 
     rows = env.rows
 
@@ -337,6 +345,38 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)} (on {link(kind, id)})\n")
         return Md("".join(out))
 
+    def statements_table(uses: Any, show_speaker: bool = True, show_context: bool = False) -> Md:
+        """Statements (or their uses elsewhere): original words beside the English, with the source."""
+        speaker_head, speaker_rule = ("Speaker | ", "--- | ") if show_speaker else ("", "")
+        context_head, context_rule = ("In | ", "--- | ") if show_context else ("", "")
+        out = [
+            f"| {speaker_head}Original | English | {context_head}Source |\n",
+            f"| {speaker_rule}--- | --- | {context_rule}--- |\n",
+        ]
+        for u in uses:
+            st = u.statement if isinstance(u, StatementUse) else u
+            who = f"{link('actors', st.speaker)} | " if show_speaker else ""
+            quote = f"“{md_escape(st.quote)}”" if st.direct else f"{md_escape(st.quote)} (reported speech)"
+            where = f"{link(u.kind, u.id)} | " if show_context else ""
+            out.append(
+                f"| {who}{quote} | {md_escape(st.translation)} | {where}{link('sources', st.source)} |\n"
+            )
+        return Md("".join(out))
+
+    def met_with_rows(met: Any) -> Md:
+        """Rows of who an actor met: the other actor and how many meetings they share."""
+        return Md("".join(f"| {link('actors', other)} | {n} |\n" for other, n in met))
+
+    def excerpt_rows(uses: Any) -> Md:
+        """Rows of a source's excerpts: original, English, what each supports, and where."""
+        return Md(
+            "".join(
+                f"| {md_escape(u.citation.excerpt)} | {md_escape(u.citation.translation)} | "
+                f"{md_escape(u.supports)} | {link(u.kind, u.id)} |\n"
+                for u in uses
+            )
+        )
+
     def cited_sources(citations: Any) -> Md:
         """A bulleted list of the sources the citations come from, each once, sorted."""
         ids = sorted({c.source for c in citations}, key=str.lower)
@@ -355,6 +395,9 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "points_list": points_list,
         "cited_sources": cited_sources,
         "points_on": points_on,
+        "statements_table": statements_table,
+        "excerpt_rows": excerpt_rows,
+        "met_with_rows": met_with_rows,
         "timeline_svg": lambda: chart(timeline_svg),
         "graph_svg": lambda: chart(graph_svg),
     }
