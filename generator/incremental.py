@@ -226,7 +226,8 @@ class Regenerator:
                 outputs[path] = make(TrackedSite(site, seen))
                 deps[path] = seen
                 self.rendered.append(path)
-        self._index(deps, full)
+        with timed(t, "index"):
+            self._index(deps, full)
         self.outputs_before = self.outputs
         self.site, self.templates_key, self.outputs, self.deps = site, templates_key, outputs, deps
         # Unchanged text keeps its old bytes object: no re-encoding, and the writer's
@@ -261,8 +262,9 @@ class Regenerator:
             self.by_dep, self.always = {}, set()
             made = list(deps)
         else:
-            made = self.rendered
-            for path in [*made, *(self.deps.keys() - deps.keys())]:  # re-made or gone
+            # A page made again usually read the same parts as before: nothing to change.
+            made = [p for p in self.rendered if self.deps.get(p) != deps.get(p)]
+            for path in [*made, *(self.deps.keys() - deps.keys())]:  # changed or gone
                 for dep in self.deps.get(path, ()):
                     self.by_dep.get(dep, set()).discard(path)
                 self.always.discard(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -560,8 +561,7 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         for parent in {pl.country, pl.within} - {None}:
             places_in[str(parent)].append(pl.id)
 
-    def use_key(u: CitationUse | StatementUse) -> tuple[str, str]:
-        return (u.kind, u.id)
+    use_key = operator.attrgetter("kind", "id")  # where a use is: (kind, id)
 
     keys = sorted(set(date_meetings) | set(date_sources))
     children: dict[str, list[str]] = defaultdict(list)
