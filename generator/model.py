@@ -62,6 +62,12 @@ class Point:
     by: str | None = None
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    also_by: tuple[str, ...] = ()  # who else makes the claim, together with `by`
+
+    @property
+    def claimants(self) -> tuple[str, ...]:
+        """Everyone the claim is attributed to, ``by`` first."""
+        return (self.by, *self.also_by) if self.by else ()
 
 
 @dataclass(frozen=True)
@@ -291,6 +297,7 @@ def _points(items: Any) -> tuple[Point, ...]:
             p.get("by"),
             tuple(p.get("actors") or ()),
             tuple(p.get("places") or ()),
+            tuple(p.get("also_by") or ()),
         ),
     )
 
@@ -428,8 +435,7 @@ def _contributions(kind: str, record: Any) -> tuple[Contribution, ...]:
     def points(items: tuple[Point, ...]) -> None:
         for p in items:
             use(p.claim, p.citations)
-            if p.by:
-                out.append(("claims", p.by, (p, kind, id)))
+            out.extend(("claims", who, (p, kind, id)) for who in p.claimants)
             targets = {("actors", a) for a in p.actors} | {("places", pl) for pl in p.places}
             out.extend(("mentioned", target, (p, kind, id)) for target in sorted(targets))
 

@@ -333,15 +333,27 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         """A bulleted list of cited points, each with who makes the claim, if anyone."""
         out = []
         for p in points:
-            by = f"According to {link('actors', p.by)}: " if p.by else ""
+            by = f"According to {actors_list(p.claimants)}: " if p.by else ""
             out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)}\n")
         return Md("".join(out))
 
-    def points_on(uses: Any, attribution: bool = True) -> Md:
-        """Cited points made on other pages, ``(point, kind, id)``: each with where it is made."""
+    def actors_list(ids: Any) -> str:
+        """Links to actors: ``A``, ``A and B``, ``A, B and C``."""
+        links = [link("actors", a) for a in ids]
+        return links[0] if len(links) == 1 else f"{', '.join(links[:-1])} and {links[-1]}"
+
+    def points_on(uses: Any, claimant: str | None = None) -> Md:
+        """Cited points made on other pages, ``(point, kind, id)``: each with where it is made.
+
+        On the page of ``claimant``, its own claims: who else made one with it is named.
+        """
         out = []
         for p, kind, id in uses:
-            by = f"According to {link('actors', p.by)}: " if attribution and p.by else ""
+            if claimant is None:
+                by = f"According to {actors_list(p.claimants)}: " if p.by else ""
+            else:
+                others = [a for a in p.claimants if a != claimant]
+                by = f"Together with {actors_list(others)}: " if others else ""
             out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)} (on {link(kind, id)})\n")
         return Md("".join(out))
 

@@ -404,6 +404,7 @@ class Obj(Type):
     doc: str = ""
     ordered: tuple[tuple[str, str], ...] = ()  # (earlier, later) date fields
     verbatim: tuple[str, str, bool] | None = None  # (source field, text field, ignore case)
+    needs: tuple[tuple[str, str], ...] = ()  # (field, field it needs): a list that extends a single one
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -444,6 +445,13 @@ class Obj(Type):
             src, text, fold = self.verbatim
             if valid.get(src) and valid.get(text):
                 c.verbatim.append(((*path, text), value[src], value[text], text, fold))
+        for extra, base in self.needs:
+            if not valid.get(extra):
+                continue
+            if value.get(base) is None:
+                c.emit((*path, extra), "required", f"{extra!r} needs {base!r}: give the first of them there")
+            elif valid.get(base) and value[base] in value[extra]:
+                c.emit((*path, extra), "duplicate", f"{value[base]!r} is already {base!r}")
         return True
 
     def json_schema(self) -> dict[str, Any]:
@@ -454,6 +462,7 @@ class Obj(Type):
             "additionalProperties": False,
             "required": [f.name for f in self.fields if f.required],
             "properties": {f.name: _property(f) for f in self.fields},
+            **({"dependentRequired": {extra: [base] for extra, base in self.needs}} if self.needs else {}),
         }
 
     def summary(self) -> str:
@@ -528,12 +537,18 @@ POINT = Obj(
             Ref("actors"),
             "who makes this claim, when it is someone's claim rather than the article's own statement",
         ),
+        Field(
+            "also_by",
+            ListOf(Ref("actors"), min_items=1, unique_by=""),
+            "who else makes it, when several make it together (a joint statement); needs `by`",
+        ),
         Field("citations", CITATIONS, "the excerpts that support the claim", True),
         Field("actors", ListOf(Ref("actors"), unique_by=""), "other actors the fact is about (ids)"),
         Field("places", ListOf(Ref("places"), unique_by=""), "places the fact is about (ids)"),
     ],
-    doc="A cited fact. With `by`, it is attributed to that actor; `actors` and `places` list "
-    "whom and where it concerns, so their pages show it.",
+    doc="A cited fact. With `by`, it is attributed to that actor (and to `also_by`, when several "
+    "make it together); `actors` and `places` list whom and where it concerns, so their pages show it.",
+    needs=(("also_by", "by"),),
 )
 
 STATEMENT = Obj(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import Project, check
+from generator.build import Project, check, generate_files
 from generator.model import Site
+from generator.render import md_escape
 
 from conftest import REPO
 
@@ -78,3 +79,28 @@ def test_every_content_file_names_its_json_schema() -> None:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../../schemas/{path.parent.name}.schema.json", path
         assert (path.parent / "../../schemas" / f"{path.parent.name}.schema.json").resolve().is_file()
+
+
+def test_a_joint_statement_is_shown_as_everyones(site: Site) -> None:
+    """Five parties said it together: no page may show it as one party's alone."""
+    joint = [
+        (p, kind, id)
+        for kind in ("meetings", "topics")
+        for id, record in getattr(site, kind).items()
+        for p in record.points
+        if len(p.claimants) > 1
+    ]
+    assert joint, "the 2023 statement of the UN, US, UK, South Korea and Japan is recorded as joint"
+    files = generate_files(Project(REPO))
+    for p, kind, id in joint:
+        page = files[f"{kind}/{id}.md"].decode("utf-8")
+        names = [site.actors[a].name for a in p.claimants]
+        line = next(line for line in page.splitlines() if md_escape(p.claim) in line)
+        assert line.startswith("- According to "), line
+        assert all(f"[{name}](" in line.split(":")[0] for name in names), line
+        for who in p.claimants:
+            actor_page = files[f"actors/{who}.md"].decode("utf-8")
+            mine = next(line for line in actor_page.splitlines() if md_escape(p.claim) in line)
+            others = [site.actors[a].name for a in p.claimants if a != who]
+            assert mine.startswith("- Together with "), mine
+            assert all(f"[{name}](" in mine for name in others), mine

@@ -84,7 +84,10 @@ def _fill(path: Path, kind: str, problems: list[dict[str, Any]]) -> None:
     for p in problems:
         line, col = p["line"] - 1, p["col"] - 1
         assert lines[line][col : col + 2] == '""', (p, lines[line])
-        value = json.dumps(_good_value(_field_type(kind, p["path"])), ensure_ascii=False)
+        good = _good_value(_field_type(kind, p["path"]))
+        if re.search(r"also_by\[\d+\]$", p["path"]):  # may not repeat `by`, which got REFS too
+            good = "north-korea"
+        value = json.dumps(good, ensure_ascii=False)
         lines[line] = lines[line][:col] + value + lines[line][col + 2 :]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

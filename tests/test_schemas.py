@@ -114,7 +114,11 @@ def _good(t: Type) -> Any:
 def _fill(t: Type, value: Any) -> Any:
     """Every ``""`` placeholder of a parsed skeleton replaced by a good value of its type."""
     if isinstance(t, Obj):
-        return {k: _fill(t.field(k).type, v) for k, v in value.items()}
+        out = {k: _fill(t.field(k).type, v) for k, v in value.items()}
+        for extra, base in t.needs:  # a list that extends a single field may not repeat it
+            if extra in out and base in out:
+                out[extra] = [v for v in out[extra] if v != out[base]] or ["north-korea"]
+        return out
     if isinstance(t, ListOf):
         return [_fill(t.item, v) for v in value]
     return _good(t) if value == "" else value
@@ -261,6 +265,14 @@ VARIANTS: list[tuple[str, str, Callable[[Any], Any], bool]] = [
     ("ok-direct-false", MEETING, _set(("statements", 0, "direct"), False), True),
     ("ok-dangling-reference", MEETING, _set(("place",), "moskow"), True),  # cross-file: check only
     ("ok-id-not-filename", MEETING, _set(("id",), "another-id"), True),  # cross-file: check only
+    ("ok-joint-claim", MEETING, _set(("points", 0, "also_by"), ["sergei-lavrov"]), True),
+    ("bad-also-by-empty", MEETING, _set(("points", 0, "also_by"), []), False),
+    (
+        "bad-also-by-without-by",
+        MEETING,
+        lambda d: _set(("points", 0, "also_by"), ["sergei-lavrov"])(_del(("points", 0, "by"))(d)),
+        False,
+    ),
 ]
 
 # Rules of the per-file check that a JSON Schema cannot express (named in BEYOND_JSON_SCHEMA).
@@ -269,6 +281,7 @@ VALIDATOR_ONLY: list[tuple[str, str, Callable[[Any], Any]]] = [
     ("date-end-before-on", MEETING, _set(("date", "end"), "2024-10")),
     ("date-february-29-not-leap", MEETING, _set(("date", "on"), "2023-02-29")),
     ("role-as-of-before-start", ACTOR, _set(("roles", 0, "start"), "2025")),
+    ("also-by-repeats-by", MEETING, _set(("points", 0, "also_by"), ["choe-son-hui"])),
 ]
 
 _SAMPLE = {d.file: d for d in _documents(SAMPLE)}

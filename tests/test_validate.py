@@ -155,6 +155,24 @@ CASES = [
         f"{ACTOR}:12:14: error[reference] (affiliation) an actor cannot be affiliated with itself",
     ),
     (
+        MEETING,
+        "    by: choe-son-hui",
+        "    also_by: [sergei-lavrov]",
+        f"{MEETING}:19:14: error[required] (points[0].also_by) 'also_by' needs 'by'",
+    ),
+    (
+        MEETING,
+        "    by: choe-son-hui",
+        "    by: choe-son-hui\n    also_by: [choe-son-hui]",
+        f"{MEETING}:20:14: error[duplicate] (points[0].also_by) 'choe-son-hui' is already 'by'",
+    ),
+    (
+        MEETING,
+        "    by: choe-son-hui",
+        "    by: choe-son-hui\n    also_by: [sergei-lavrov, nobody]",
+        f"{MEETING}:20:30: error[reference] (points[0].also_by[1]) 'nobody' not found in content/actors/",
+    ),
+    (
         ACTOR,
         "kind: person",
         "kind: [person]",
