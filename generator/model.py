@@ -95,6 +95,12 @@ class MeetingDate:
     end: str | None = None
     inferred: str | None = None
     by: str | None = None
+    also_by: tuple[str, ...] = ()  # who else gives the date, together with `by`
+
+    @property
+    def claimants(self) -> tuple[str, ...]:
+        """Everyone the date is attributed to, ``by`` first."""
+        return (self.by, *self.also_by) if self.by else ()
 
     @property
     def precision(self) -> str:
@@ -172,6 +178,7 @@ class Meeting:
     date: MeetingDate | None = None
     place: str | None = None
     place_by: str | None = None
+    place_also_by: tuple[str, ...] = ()  # who else gives the place, together with `place_by`
     participants: tuple[Participant, ...] = ()
     points: tuple[Point, ...] = ()
     statements: tuple[Statement, ...] = ()
@@ -184,6 +191,11 @@ class Meeting:
         if self.date is None:
             return (1, (0, 0, 0), self.id)
         return (0, date_key(self.date.on), self.id)
+
+    @property
+    def place_claimants(self) -> tuple[str, ...]:
+        """Everyone the place is attributed to, ``place_by`` first."""
+        return (self.place_by, *self.place_also_by) if self.place_by else ()
 
     def citations_all(self) -> tuple[Citation, ...]:
         """The meeting's own citations, then those of its points, in order."""
@@ -317,6 +329,10 @@ def _names(items: Any) -> tuple[Name, ...]:
     )
 
 
+def _date(d: dict[str, Any]) -> MeetingDate:
+    return MeetingDate(d["on"], d.get("end"), d.get("inferred"), d.get("by"), tuple(d.get("also_by") or ()))
+
+
 def _record(doc: Document) -> Any:
     d: dict[str, Any] = doc.data
     common = {"id": d["id"], "file": doc.file}
@@ -383,9 +399,18 @@ def _record(doc: Document) -> Any:
         status=d["status"],
         summary=d["summary"],
         citations=_citations(d["citations"]),
-        date=MeetingDate(date["on"], date.get("end"), date.get("inferred"), date.get("by")) if date else None,
+        date=MeetingDate(
+            date["on"],
+            date.get("end"),
+            date.get("inferred"),
+            date.get("by"),
+            tuple(date.get("also_by") or ()),
+        )
+        if date
+        else None,
         place=d.get("place"),
         place_by=d.get("place_by"),
+        place_also_by=tuple(d.get("place_also_by") or ()),
         participants=_tuple(
             d.get("participants"), lambda p: Participant(p["actor"], p["side"], p.get("role"))
         ),

@@ -337,10 +337,10 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)}\n")
         return Md("".join(out))
 
-    def actors_list(ids: Any) -> str:
+    def actors_list(ids: Any) -> Md:
         """Links to actors: ``A``, ``A and B``, ``A, B and C``."""
         links = [link("actors", a) for a in ids]
-        return links[0] if len(links) == 1 else f"{', '.join(links[:-1])} and {links[-1]}"
+        return links[0] if len(links) == 1 else Md(f"{', '.join(links[:-1])} and {links[-1]}")
 
     def points_on(uses: Any, claimant: str | None = None) -> Md:
         """Cited points made on other pages, ``(point, kind, id)``: each with where it is made.
@@ -407,6 +407,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "points_list": points_list,
         "cited_sources": cited_sources,
         "points_on": points_on,
+        "actors_list": actors_list,
         "statements_table": statements_table,
         "excerpt_rows": excerpt_rows,
         "met_with_rows": met_with_rows,

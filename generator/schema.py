@@ -585,6 +585,11 @@ MEETING_DATE = Obj(
         Field("end", Date(), "the last day of a meeting that spans several"),
         Field("by", Ref("actors"), "who gives this date, when the article attributes it to someone"),
         Field(
+            "also_by",
+            ListOf(Ref("actors"), min_items=1, unique_by=""),
+            "who else gives it, when several give it together; needs `by`",
+        ),
+        Field(
             "inferred",
             Text(),
             "only when the article implies rather than states the date: "
@@ -593,6 +598,7 @@ MEETING_DATE = Obj(
     ],
     doc="When a meeting takes place, as precisely as the sources allow.",
     ordered=(("on", "end"),),
+    needs=(("also_by", "by"),),
 )
 
 PARTICIPANT = Obj(
@@ -699,6 +705,11 @@ SCHEMAS: dict[str, Obj] = {
             Field("date", MEETING_DATE, "omit when the sources do not date the meeting"),
             Field("place", Ref("places"), "where it takes place"),
             Field("place_by", Ref("actors"), "who says it takes place there, when the article attributes it"),
+            Field(
+                "place_also_by",
+                ListOf(Ref("actors"), min_items=1, unique_by=""),
+                "who else says so, when several say it together; needs `place_by`",
+            ),
             Field("participants", ListOf(PARTICIPANT, unique_by="actor"), "who takes part"),
             Field("summary", Text(), "one paragraph, only what the citations support", True),
             _POINTS,
@@ -708,6 +719,7 @@ SCHEMAS: dict[str, Obj] = {
             Field("citations", CITATIONS, "excerpts establishing the meeting, its date and place", True),
         ],
         doc="A meeting, visit or talks: held, planned, expected, reported or cancelled.",
+        needs=(("place_also_by", "place_by"),),
     ),
 }
 

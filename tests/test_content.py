@@ -104,3 +104,17 @@ def test_a_joint_statement_is_shown_as_everyones(site: Site) -> None:
             others = [site.actors[a].name for a in p.claimants if a != who]
             assert mine.startswith("- Together with "), mine
             assert all(f"[{name}](" in mine for name in others), mine
+
+
+def test_a_jointly_given_date_or_place_names_everyone(site: Site) -> None:
+    files = generate_files(Project(REPO))
+    found = 0
+    for m in site.meetings.values():
+        for label, claimants in (("Date", m.date.claimants if m.date else ()), ("Place", m.place_claimants)):
+            if len(claimants) < 2:
+                continue
+            found += 1
+            page = files[f"meetings/{m.id}.md"].decode("utf-8")
+            row = next(line for line in page.splitlines() if line.startswith(f"| **{label}** |"))
+            assert all(f"[{site.actors[a].name}](" in row for a in claimants), row
+    assert found == 2  # the 2023 officials' visit (date) and Shoigu's visit (place)

@@ -267,6 +267,8 @@ VARIANTS: list[tuple[str, str, Callable[[Any], Any], bool]] = [
     ("ok-id-not-filename", MEETING, _set(("id",), "another-id"), True),  # cross-file: check only
     ("ok-joint-claim", MEETING, _set(("points", 0, "also_by"), ["sergei-lavrov"]), True),
     ("bad-also-by-empty", MEETING, _set(("points", 0, "also_by"), []), False),
+    ("bad-place-also-by-without-place-by", MEETING, _set(("place_also_by",), ["russia"]), False),
+    ("bad-date-also-by-without-by", MEETING, _set(("date", "also_by"), ["russia"]), False),
     (
         "bad-also-by-without-by",
         MEETING,
