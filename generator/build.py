@@ -82,21 +82,34 @@ def timed(phases: Phases | None, name: str) -> Iterator[None]:
 
 
 @contextmanager
-def long_lived_objects() -> Iterator[None]:
-    """Build the model without the cyclic garbage collector, then take it out of its reach.
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while, then as it was.
 
-    Loading, checking and modelling make millions of objects that all live until
-    the run ends, and no garbage cycles. Left on, the collector walks the growing
-    heap again and again (a third of the loading time at 10,000 meetings).
+    For work that makes many long-lived objects and few garbage cycles: left on,
+    the collector walks the growing heap again and again.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()  # what exists now is never scanned again in this run
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def long_lived_objects() -> Iterator[None]:
+    """Build the model without the cyclic garbage collector, then take it out of its reach.
+
+    Loading, checking and modelling make millions of objects that all live until
+    the run ends, and no garbage cycles (the collector took a third of the
+    loading time at 10,000 meetings).
+    """
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()  # what exists now is never scanned again in this run
 
 
 PARALLEL_FROM = 2000  # files; below this, forking costs more than it saves
@@ -117,8 +130,7 @@ def check(project: Project, phases: Phases | None = None) -> Site:
         for i, share in enumerate(shares):
             for j, (doc, problem, own) in enumerate(share):
                 out[i + j * n] = (doc, problem)
-                if own is not None and doc is not None:
-                    checked.update(own)
+                checked.update(own)
         return out
 
     with timed(phases, "load"):
@@ -131,16 +143,15 @@ def check(project: Project, phases: Phases | None = None) -> Site:
         return build_site(content.documents, project.site_title())
 
 
-def _read_and_check(
-    files: list[ContentFile],
-) -> list[tuple[Document | None, Problem | None, FileCache | None]]:
-    out: list[tuple[Document | None, Problem | None, FileCache | None]] = []
+def _read_and_check(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None, FileCache]]:
+    """Each file read, and checked on its own if it could be read (its checks in a FileCache)."""
+    out: list[tuple[Document | None, Problem | None, FileCache]] = []
     for path, rel, kind in files:
         doc, problem = load_document(path, rel, kind)
         checked: FileCache = {}
         if doc is not None:
             check_file(doc, checked)
-        out.append((doc, problem, checked if doc is not None else None))
+        out.append((doc, problem, checked))
     return out
 
 
@@ -194,14 +205,9 @@ def render_files(site: Site, templates: Path, processes: int | None = None) -> d
         return {path: make().encode("utf-8") for path, make in share}
 
     files: dict[str, bytes] = {}
-    enabled = gc.isenabled()
-    gc.disable()  # rendering leaves little cyclic garbage, and the collector's passes cost 7 %
-    try:
+    with collector_paused():  # rendering leaves little cyclic garbage; the collector's passes cost 7 %
         for part in fork_map(make_share, [jobs[i::n] for i in range(n)]):
             files.update(part)
-    finally:
-        if enabled:
-            gc.enable()
     files[FACTSHEET] = dataset(site, files)
     return dict(sorted(files.items()))
 

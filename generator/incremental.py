@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .build import Project, hand_written, timed
+from .build import Project, collector_paused, hand_written, timed
 from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .loader import ReadCache, load_content
@@ -176,13 +176,8 @@ class Regenerator:
         the run leaves for it is collected after, while the editor reads the page
         (``serve`` calls :meth:`collect`).
         """
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._run()
-        finally:
-            if enabled:
-                gc.enable()
 
     @staticmethod
     def collect() -> None:

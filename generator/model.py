@@ -39,6 +39,11 @@ MONTHS = (
 FULL_TEXT_SEARCH_LIMIT = 3000
 
 
+def _claimants(by: str | None, also_by: tuple[str, ...]) -> tuple[str, ...]:
+    """Who something is attributed to: ``by``, then those who said it with them."""
+    return (by, *also_by) if by else ()
+
+
 @dataclass(frozen=True)
 class Citation:
     source: str
@@ -67,7 +72,7 @@ class Point:
     @property
     def claimants(self) -> tuple[str, ...]:
         """Everyone the claim is attributed to, ``by`` first."""
-        return (self.by, *self.also_by) if self.by else ()
+        return _claimants(self.by, self.also_by)
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ class MeetingDate:
     @property
     def claimants(self) -> tuple[str, ...]:
         """Everyone the date is attributed to, ``by`` first."""
-        return (self.by, *self.also_by) if self.by else ()
+        return _claimants(self.by, self.also_by)
 
     @property
     def precision(self) -> str:
@@ -195,7 +200,7 @@ class Meeting:
     @property
     def place_claimants(self) -> tuple[str, ...]:
         """Everyone the place is attributed to, ``place_by`` first."""
-        return (self.place_by, *self.place_also_by) if self.place_by else ()
+        return _claimants(self.place_by, self.place_also_by)
 
     def citations_all(self) -> tuple[Citation, ...]:
         """The meeting's own citations, then those of its points, in order."""
@@ -399,15 +404,7 @@ def _record(doc: Document) -> Any:
         status=d["status"],
         summary=d["summary"],
         citations=_citations(d["citations"]),
-        date=MeetingDate(
-            date["on"],
-            date.get("end"),
-            date.get("inferred"),
-            date.get("by"),
-            tuple(date.get("also_by") or ()),
-        )
-        if date
-        else None,
+        date=_date(date) if date else None,
         place=d.get("place"),
         place_by=d.get("place_by"),
         place_also_by=tuple(d.get("place_also_by") or ()),

@@ -329,18 +329,19 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             )
         return Md("\n" + "".join(lines))
 
-    def points_list(points: Any) -> Md:
-        """A bulleted list of cited points, each with who makes the claim, if anyone."""
-        out = []
-        for p in points:
-            by = f"According to {actors_list(p.claimants)}: " if p.by else ""
-            out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)}\n")
-        return Md("".join(out))
-
     def actors_list(ids: Any) -> Md:
         """Links to actors: ``A``, ``A and B``, ``A, B and C``."""
-        links = [link("actors", a) for a in ids]
-        return links[0] if len(links) == 1 else Md(f"{', '.join(links[:-1])} and {links[-1]}")
+        items = [link("actors", a) for a in ids]
+        return items[0] if len(items) == 1 else Md(f"{', '.join(items[:-1])} and {items[-1]}")
+
+    def according_to(p: Any) -> str:
+        return f"According to {actors_list(p.claimants)}: " if p.by else ""
+
+    def points_list(points: Any) -> Md:
+        """A bulleted list of cited points, each with who makes the claim, if anyone."""
+        return Md(
+            "".join(f"- {according_to(p)}{md_escape(p.claim)}{notes.refs(p.citations)}\n" for p in points)
+        )
 
     def points_on(uses: Any, claimant: str | None = None) -> Md:
         """Cited points made on other pages, ``(point, kind, id)``: each with where it is made.
@@ -350,7 +351,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         out = []
         for p, kind, id in uses:
             if claimant is None:
-                by = f"According to {actors_list(p.claimants)}: " if p.by else ""
+                by = according_to(p)
             else:
                 others = [a for a in p.claimants if a != claimant]
                 by = f"Together with {actors_list(others)}: " if others else ""

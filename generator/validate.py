@@ -47,15 +47,13 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).split())
 
 
-@lru_cache(maxsize=4096)  # every seed, both ways: a sheet cites its articles over and over
-def _normalised_seed(text: str, fold: bool) -> str:
-    n = normalise(text)
-    return n.casefold() if fold else n
-
-
 def _needle(text: str, fold: bool) -> str:
     """``text`` as it is looked for in a seed: normalised, and case-folded if ``fold``."""
     return normalise(text).casefold() if fold else normalise(text)
+
+
+# Every seed, both ways, made once: a sheet cites its articles over and over.
+_normalised_seed = lru_cache(maxsize=4096)(_needle)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -167,19 +165,17 @@ def validate(
     # What the checks across files read besides the file itself: unchanged, an unchanged
     # file's results are reused (a long-running process re-checks only what an edit touches).
     context = (known, broken, tuple(sources.values()), tuple(content.seeds.items()))
-    if across is not None and across.context != context:
-        across.results.clear()
+    kept_across = across.results if across is not None and across.context == context else {}
+    now_across: dict[str, tuple[_FileResult, list[Problem]]] = {}
     for r in results:
-        kept = across.results.get(r.doc.file) if across is not None else None
-        if kept is not None and kept[0] is r:
-            found_across = kept[1]
-        else:
-            found_across = _check_across(r, known, broken, sources, content.seeds)
-        if across is not None:
-            across.fresh[r.doc.file] = (r, found_across)
-        problems.extend(found_across)
+        kept = kept_across.get(r.doc.file)
+        found = kept[1] if kept is not None and kept[0] is r else None
+        if found is None:
+            found = _check_across(r, known, broken, sources, content.seeds)
+        now_across[r.doc.file] = (r, found)
+        problems.extend(found)
     if across is not None:
-        across.context, across.results, across.fresh = context, across.fresh, {}
+        across.context, across.results = context, now_across
     return sorted(set(problems))
 
 
@@ -239,9 +235,8 @@ class AcrossCache:
     """The checks across files of the last run, for a long-running process (``serve``)."""
 
     def __init__(self) -> None:
-        self.context: Any = None
+        self.context: Any = None  # what those checks read besides each file (ids, sources, seeds)
         self.results: dict[str, tuple[_FileResult, list[Problem]]] = {}
-        self.fresh: dict[str, tuple[_FileResult, list[Problem]]] = {}
 
 
 def _snippet(text: str, width: int = 60) -> str:
