@@ -83,7 +83,7 @@ WORDS = (
     "press",
 )
 KINDS = ("summit", "talks", "visit", "meeting", "ceremony", "conference")
-STATUSES = ("held", "held", "held", "reported", "expected", "planned", "cancelled")
+STATUSES = ("held", "held", "held", "held", "expected", "planned", "cancelled")
 
 
 def _name(rng: random.Random, parts: int) -> str:
@@ -173,16 +173,20 @@ def make_content(root: Path, meetings: int, seed: int = 1) -> None:
     for i in range(meetings):
         art = articles[min(n_articles - 1, i * n_articles // meetings)]
         y, m, d = art.published.split("-")
-        day = rng.random() < 0.6
-        on = f"{y}-{m}-{d}" if day else f"{y}-{m}"
+        roll = rng.random()  # 60 % dated to the day, 30 % to the month, 10 % by their reports alone
+        on = f"{y}-{m}-{d}" if roll < 0.6 else f"{y}-{m}" if roll < 0.9 else None
         mid = f"m-{i:05d}"
         ids.append(mid)
         who = rng.sample(actors, rng.randint(2, 4))
         title = f"{who[0][2]} and {who[1][2]} meet"
-        body = f"id: {mid}\ntitle: {_q(title)}\nkind: {rng.choice(KINDS)}\nstatus: {rng.choice(STATUSES)}\n"
-        body += f'date:\n  on: "{on}"\n'
-        if not day:
-            body += '  inferred: "The article is dated that month."\n'
+        body = f"id: {mid}\ntitle: {_q(title)}\nkind: {rng.choice(KINDS)}\nreports:\n"
+        body += cite_yaml(art, "  ", who[0][2]).replace(
+            "  excerpt:", f"  status: {rng.choice(STATUSES)}\n    excerpt:", 1
+        )
+        if on is not None:
+            body += f'date:\n  on: "{on}"\n'
+            if len(on) == 7:
+                body += '  inferred: "The article is dated that month."\n'
         body += f"place: {rng.choice(places)[0]}\nparticipants:\n"
         for j, (aid, _, _) in enumerate(who):
             body += f"  - actor: {aid}\n    side: {'host' if j == 0 else 'visitor'}\n"
@@ -204,7 +208,7 @@ def make_content(root: Path, meetings: int, seed: int = 1) -> None:
         (root / "seeds" / art.seed).write_text("\n\n".join(art.sentences) + "\n", encoding="utf-8")
         body = (
             f"id: {art.id}\nseed: {art.seed}\nlanguage: en\ntitle: {_q('Synthetic article ' + art.id)}\n"
-            f'published: "{art.published}"\n'
+            f'published: "{art.published}"\npublished_basis: outlet-page\n'
         )
         (root / "content/sources" / f"{art.id}.yaml").write_text(body, encoding="utf-8")
 

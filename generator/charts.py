@@ -7,15 +7,16 @@ from content is HTML-escaped; links are relative to the page the chart is on.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import escape
 
-from .model import MONTHS, Site
+from .dating import MONTHS, common_period
+from .model import STATUSES, Site
 
-STATUSES = ("held", "reported", "expected", "planned", "cancelled")
 MAX_GRAPH_ACTORS = 40
 
 Url = Callable[[str, str], str]  # (kind, id) -> relative URL from the page the chart is on
@@ -33,13 +34,29 @@ class _Bucket:
 
 
 def _buckets(site: Site) -> list[_Bucket]:
+    """Events by the month (or, failing that, the year) they certainly fall in, and status.
+
+    An event the sources place only between bounds further apart is not drawn:
+    the chronology below the chart lists it with its bounds.
+    """
     groups: dict[tuple[str, str], list[str]] = {}
     meetings = site.meetings
-    for id in site.dated:
-        m = meetings[id]
-        assert m.date is not None
-        groups.setdefault((m.date.on[:7], m.status), []).append(id)
+    for id in site.placed:
+        key = chart_key(site, id)
+        if key is not None:
+            groups.setdefault((key, meetings[id].status), []).append(id)
     return [_Bucket(k, s, tuple(ids)) for (k, s), ids in sorted(groups.items())]
+
+
+def chart_key(site: Site, id: str) -> str | None:
+    """The month or year an event certainly began in, or None."""
+    d = site.dating[id]
+    if d.on is not None:
+        return d.on[:7]
+    if d.lo is None or d.hi is None:
+        return None
+    common = common_period(*(dt.date.fromisoformat(x) for x in (d.lo, d.hi)))
+    return common[:7] if common is not None else None
 
 
 def _x(key: str, first: int, years: int, left: int, width: int) -> float:

@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from .dating import Dating, describe, last_day
 from .model import Actor, CitationUse, Meeting, Site, StatementUse
 from .schema import SCHEMAS, json_schema
 
@@ -116,27 +117,64 @@ def record_json(site: Site, kind: str, id: str) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": kind[:-1], **_plain(record), "content_file": record.file}
     if isinstance(record, Meeting):
         data["related_meetings"] = list(site.related_to.get(id, ()))
-        if record.date:
+        data["status"] = record.status
+        data["dating"] = _dating_json(site.dating[id])
+        data["parts"] = list(site.parts.get(id, ()))
+        if record.date and record.date.on:
             data["date"]["precision"] = record.date.precision
     if isinstance(record, Actor):
         data["meetings"] = list(site.meetings_by_actor.get(id, ()))
-        data["met_with"] = [{"actor": a, "shared_meetings": n} for a, n in site.met_with.get(id, ())]
+        data["met_with"] = [{"actor": a, "held_encounters": n} for a, n in site.met_with.get(id, ())]
+        data["to_meet"] = [{"actor": a, "expected_encounters": n} for a, n in site.to_meet.get(id, ())]
+        data["series"] = list(site.series_by_actor.get(id, ()))
+        data["requested"] = list(site.requested_by_actor.get(id, ()))
     return data
 
 
-def _meeting_line(m: Meeting) -> str:
+def _dating_json(d: Dating) -> dict[str, Any]:
+    """Where an event sits in time: the text a reader sees, the earliest and latest possible
+    start, and every bound with where it comes from."""
+    out: dict[str, Any] = {"text": describe(d), "earliest": d.lo, "latest": d.hi}
+    if d.on:
+        out["date"] = d.on
+    if d.year_from_bounds:
+        out["year_from_bounds"] = True
+    if d.relative:
+        out["relative"] = d.relative
+    out["bounds"] = [
+        {
+            "side": "not_before" if b.side == "lower" else "not_after",
+            "date": b.date,
+            "origin": b.origin,
+            **({"reason": b.reason} if b.reason else {}),
+            **({"source": b.source} if b.source else {}),
+            **({"status": b.status} if b.status else {}),
+        }
+        for b in d.bounds
+    ]
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _meeting_line(m: Meeting, d: Dating) -> str:
     return _csv_line(
         [
             m.id,
             m.title,
             m.kind,
             m.status,
-            m.date.on if m.date else None,
-            m.date.precision if m.date else None,
-            m.date.end if m.date else None,
+            " > ".join(f"{r.status}:{r.source}" for r in m.reports),
+            describe(d),
+            d.lo,
+            d.hi,
+            d.on,
+            d.precision,
+            d.end,
             m.date.inferred if m.date else None,
             m.place,
             ";".join(f"{p.actor}:{p.side}" for p in m.participants),
+            ";".join(m.requested_by),
+            m.part_of,
+            m.count,
             ";".join(m.topics),
             ";".join(sorted({c.source for c in m.citations_all()})),
             m.summary,
@@ -148,20 +186,27 @@ def _meetings_csv(site: Site) -> str:
     pieces = _pieces("meetings.csv")
     lines = []
     for id in site.timeline:
-        m = site.meetings[id]
-        lines.append(pieces.get(id, (m,), _meeting_line, m))
+        m, d = site.meetings[id], site.dating[id]
+        lines.append(pieces.get(id, (m, d), _meeting_line, m, d))
     pieces.done()
     header = [
         "id",
         "title",
         "kind",
         "status",
+        "status_history",
+        "when",
+        "earliest",
+        "latest",
         "date",
         "date_precision",
         "end_date",
         "date_inferred",
         "place",
         "participants",
+        "requested_by",
+        "part_of",
+        "count",
         "topics",
         "sources",
         "summary",
@@ -256,18 +301,18 @@ def _fold(line: str) -> list[str]:
     return [out[0], *(" " + part for part in out[1:])]
 
 
-def _ics_dates(on: str, end: str | None) -> tuple[str, str]:
-    """All-day DTSTART and exclusive DTEND covering the day, month or year given."""
-    start = dt.date.fromisoformat((on + "-01-01")[:10])
-    last = end or on
-    if len(last) == 4:
-        stop = dt.date(int(last) + 1, 1, 1)
-    elif len(last) == 7:
-        year, month = int(last[:4]), int(last[5:7])
-        stop = dt.date(year + month // 12, month % 12 + 1, 1)
-    else:
-        stop = dt.date.fromisoformat(last) + dt.timedelta(days=1)
-    return start.strftime("%Y%m%d"), stop.strftime("%Y%m%d")
+def _ics_dates(d: Dating) -> tuple[str, str] | None:
+    """An all-day DTSTART and exclusive DTEND, for an event whose day is known; else None.
+
+    An iCalendar event needs a day: an event known only to its month or year,
+    or only between bounds, is left out of the calendar rather than shown as a
+    month- or year-long event.
+    """
+    if d.day is None:
+        return None
+    start = dt.date.fromisoformat(d.day)
+    stop = last_day(d.end) if d.end and len(d.end) == 10 and d.end >= d.day else start
+    return start.strftime("%Y%m%d"), (stop + dt.timedelta(days=1)).strftime("%Y%m%d")
 
 
 def _calendar(site: Site) -> str:
@@ -280,23 +325,29 @@ def _calendar(site: Site) -> str:
     ]
     pieces = _pieces("meetings.ics")
     events = []
-    for id in site.dated:
-        m = site.meetings[id]
+    for id in site.placed:
+        m, d = site.meetings[id], site.dating[id]
+        if d.day is None:
+            continue
         place = site.places[m.place].name if m.place else None
-        events.append(pieces.get(id, (m, place), _event, m, place))
+        events.append(pieces.get(id, (m, d, place), _event, m, d, place))
     pieces.done()
     head = "".join(part + "\r\n" for line in lines for part in _fold(line))
     return head + "".join(events) + "END:VCALENDAR\r\n"
 
 
-def _event(m: Meeting, place: str | None) -> str:
-    """One dated meeting as an iCalendar event, folded, with its line ends."""
-    assert m.date is not None
-    start, stop = _ics_dates(m.date.on, m.date.end)
-    precision = m.date.precision
-    note = "" if precision == "day" else f" The sources give only the {precision}."
-    if m.date.inferred:
+def _event(m: Meeting, d: Dating, place: str | None) -> str:
+    """One event whose day is known as an iCalendar event, folded, with its line ends."""
+    dates = _ics_dates(d)
+    assert dates is not None
+    start, stop = dates
+    note = ""
+    if m.date is not None and m.date.inferred:
         note += f" Date inferred: {m.date.inferred}"
+    if m.date is not None and m.date.relative is not None and d.relative:
+        note += f" Date worked out from the article's words “{m.date.relative.words}”: {d.relative}."
+    elif d.on is None or d.year_from_bounds:
+        note += f" Dated from the sources' dates: {describe(d)}."
     lines = [
         "BEGIN:VEVENT",
         f"UID:{m.id}@factsheet",
@@ -313,7 +364,7 @@ def _event(m: Meeting, place: str | None) -> str:
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
 
 
-RECORD_KINDS = ("actors", "meetings", "places", "sources", "topics")  # sorted: the dataset's key order
+RECORD_KINDS = ("actors", "meetings", "places", "references", "sources", "topics")  # the dataset's key order
 FACTSHEET = f"{DOWNLOADS}/factsheet.json"
 
 Builder = Callable[[Site], str]

@@ -27,7 +27,7 @@ from .build import Project, collector_paused, hand_written, timed
 from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .loader import ReadCache, load_content
-from .model import RecordCache, Site, build_site
+from .model import DatingCache, RecordCache, Site, build_site
 from .render import Page, make_env, page_plan, render_page
 from .validate import AcrossCache, FileCache, validate
 from .write import WriteStats, remove_file, sync_tree, write_atomic
@@ -35,7 +35,7 @@ from .write import WriteStats, remove_file, sync_tree, write_atomic
 Dep = tuple[str, Any]  # (model part, key) or (model part, ALL)
 ALL = "*"
 # Parts of the model that are not dataclass fields but derived from them.
-DERIVED = ("dated", "years", "undated", "searchable_in_full")
+DERIVED = ("placed", "loosely_placed", "years", "undated", "searchable_in_full")
 
 
 class TrackedDict:
@@ -150,6 +150,7 @@ class Regenerator:
         self.checks: FileCache = {}
         self.across = AcrossCache()
         self.records: RecordCache = {}
+        self.datings: DatingCache = {}
         self.site: Site | None = None
         self.templates_key: tuple[Any, ...] = ()
         self.env: Any = None
@@ -194,7 +195,9 @@ class Regenerator:
         if problems:
             raise ValidationFailed(problems)
         with timed(t, "model"):
-            site = build_site(content.documents, project.site_title(), cache=self.records)
+            site = build_site(
+                content.documents, project.site_title(), cache=self.records, datings=self.datings
+            )
         with timed(t, "compare"):
             templates_key = self._templates_key()
             full = self.site is None or templates_key != self.templates_key
@@ -305,12 +308,15 @@ def _page_deps(page: Page) -> set[Dep]:
     """What a page depends on through its context rather than through lookups."""
     deps: set[Dep] = set()
     for name, value in page.context.items():
-        if name in ("meeting", "actor", "place", "topic", "source"):
+        if name in ("meeting", "actor", "place", "topic", "source", "reference"):
             deps.add((name + "s", value.id))
         elif name == "entry":
             deps.add(("dates", value.key))
         elif name == "ids":
             deps.add((page.context["kind"], ALL))
+        elif name == "target":  # the page at a former address: the record it sends readers to
+            deps.add((page.context["kind"], value))
+            deps.add(("former", (page.context["kind"], page.context["old"])))
         elif name == "letters" and value:  # the split by letter follows every name of the kind
             deps.add((value[0][0], ALL))
     return deps

@@ -21,6 +21,7 @@ Scalars follow the YAML 1.2 core schema: ``true``/``false`` are booleans,
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -41,7 +42,7 @@ try:  # libyaml's parser is several times faster and keeps marks just the same
 except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-KINDS = ("actors", "meetings", "places", "sources", "topics")
+KINDS = ("actors", "meetings", "places", "references", "sources", "topics")
 MAX_DEPTH = 32
 MAX_BYTES = 1_000_000
 
@@ -485,12 +486,19 @@ def _sorted_entries(folder: str) -> list[os.DirEntry[str]]:
         return sorted(it, key=lambda e: e.name)
 
 
+def _close_kind(name: str) -> str:
+    """`` (did you mean 'meetings'?)`` for a misspelt kind folder, or ``""``."""
+    close = difflib.get_close_matches(name, KINDS, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _refusal(entry: os.DirEntry[str], kind: str | None) -> tuple[str, str] | None:
     """Why ``entry`` cannot be a content file, as (code, message), or None if it can."""
     if entry.is_symlink():
         return "symlink", "symbolic links are not allowed in content: copy the file"
     if entry.is_dir():
-        return "layout", f"unexpected folder: content holds only the folders {', '.join(KINDS)}"
+        hint = _close_kind(entry.name) if kind is None else ""
+        return "layout", f"unexpected folder: content holds only the folders {', '.join(KINDS)}{hint}"
     if kind is None:
         return "layout", f"files belong in content/<kind>/<id>.yaml, kind one of {', '.join(KINDS)}"
     suffix = _suffix(entry.name)

@@ -1,36 +1,65 @@
-"""The site model: frozen records built from valid documents, plus every back-reference.
+"""The site model: the records of valid documents, plus every back-reference.
 
 Built once, before anything is rendered, so that templates only read. Every
 listing here has a named sort key, so output does not depend on file order.
+The records themselves are in ``records.py``; where events sit in time is
+worked out by ``dating.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dating import MONTHS, Dating, date_event, within_whole
 from .loader import Document
-from .schema import date_key, precision
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+from .records import (
+    Actor,
+    Citation,
+    CitationUse,
+    EventDate,
+    Meeting,
+    MeetingDate,
+    Outside,
+    OutsideUse,
+    Place,
+    Point,
+    Reference,
+    Report,
+    Source,
+    Statement,
+    StatementUse,
+    Topic,
+    record,
 )
+from .schema import NOT_YET, STATUSES, precision
 
+__all__ = [
+    "MONTHS",
+    "STATUSES",
+    "Actor",
+    "Citation",
+    "CitationUse",
+    "EventDate",
+    "Meeting",
+    "MeetingDate",
+    "Outside",
+    "OutsideUse",
+    "Place",
+    "Point",
+    "Reference",
+    "Report",
+    "Site",
+    "Source",
+    "Statement",
+    "StatementUse",
+    "Topic",
+    "build_site",
+    "record",
+]
 
 # The browser builds the search index when a page opens, in time that grows with its text
 # (about 0.3 s a million characters on our machine). Past this many meetings, a meeting
@@ -39,202 +68,15 @@ MONTHS = (
 FULL_TEXT_SEARCH_LIMIT = 3000
 
 
-def _claimants(by: str | None, also_by: tuple[str, ...]) -> tuple[str, ...]:
-    """Who something is attributed to: ``by``, then those who said it with them."""
-    return (by, *also_by) if by else ()
-
-
-@dataclass(frozen=True)
-class Citation:
-    source: str
-    excerpt: str
-    translation: str
-
-
-@dataclass(frozen=True)
-class Name:
-    name: str
-    lang: str
-    script: str | None = None
-    note: str | None = None
-    source: str | None = None
-
-
-@dataclass(frozen=True)
-class Point:
-    claim: str
-    citations: tuple[Citation, ...]
-    by: str | None = None
-    actors: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    also_by: tuple[str, ...] = ()  # who else makes the claim, together with `by`
-
-    @property
-    def claimants(self) -> tuple[str, ...]:
-        """Everyone the claim is attributed to, ``by`` first."""
-        return _claimants(self.by, self.also_by)
-
-
-@dataclass(frozen=True)
-class Statement:
-    speaker: str
-    source: str
-    quote: str
-    translation: str
-    direct: bool = True
-
-
-@dataclass(frozen=True)
-class Role:
-    title: str
-    citations: tuple[Citation, ...]
-    of: str | None = None
-    start: str | None = None
-    end: str | None = None
-    as_of: str | None = None
-
-
-@dataclass(frozen=True)
-class MeetingDate:
-    on: str
-    end: str | None = None
-    inferred: str | None = None
-    by: str | None = None
-    also_by: tuple[str, ...] = ()  # who else gives the date, together with `by`
-
-    @property
-    def claimants(self) -> tuple[str, ...]:
-        """Everyone the date is attributed to, ``by`` first."""
-        return _claimants(self.by, self.also_by)
-
-    @property
-    def precision(self) -> str:
-        return precision(self.on)
-
-
-@dataclass(frozen=True)
-class Participant:
-    actor: str
-    side: str
-    role: str | None = None
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    file: str
-    seed: str
-    language: str
-    title: str
-    published: str | None = None
-    published_note: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: str
-    file: str
-    kind: str
-    name: str
-    citations: tuple[Citation, ...]
-    other_names: tuple[Name, ...] = ()
-    description: str | None = None
-    affiliation: str | None = None
-    based_in: str | None = None
-    roles: tuple[Role, ...] = ()
-    points: tuple[Point, ...] = ()
-
-
-@dataclass(frozen=True)
-class Place:
-    id: str
-    file: str
-    kind: str
-    name: str
-    citations: tuple[Citation, ...]
-    other_names: tuple[Name, ...] = ()
-    country: str | None = None
-    within: str | None = None
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    file: str
-    name: str
-    description: str | None = None
-    points: tuple[Point, ...] = ()
-    statements: tuple[Statement, ...] = ()
-
-
-@dataclass(frozen=True)
-class Meeting:
-    id: str
-    file: str
-    title: str
-    kind: str
-    status: str
-    summary: str
-    citations: tuple[Citation, ...]
-    date: MeetingDate | None = None
-    place: str | None = None
-    place_by: str | None = None
-    place_also_by: tuple[str, ...] = ()  # who else gives the place, together with `place_by`
-    participants: tuple[Participant, ...] = ()
-    points: tuple[Point, ...] = ()
-    statements: tuple[Statement, ...] = ()
-    topics: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-
-    @functools.cached_property  # the record is kept between runs of serve, and so is this
-    def sort_key(self) -> tuple[int, tuple[int, int, int], str]:
-        """Dated meetings in date order (coarser dates first within a period), undated last."""
-        if self.date is None:
-            return (1, (0, 0, 0), self.id)
-        return (0, date_key(self.date.on), self.id)
-
-    @property
-    def place_claimants(self) -> tuple[str, ...]:
-        """Everyone the place is attributed to, ``place_by`` first."""
-        return _claimants(self.place_by, self.place_also_by)
-
-    def citations_all(self) -> tuple[Citation, ...]:
-        """The meeting's own citations, then those of its points, in order."""
-        out = list(self.citations)
-        for p in self.points:
-            out.extend(p.citations)
-        return tuple(out)
-
-
-@dataclass(frozen=True)
-class CitationUse:
-    """Where a citation is used: which page, and what it supports there."""
-
-    citation: Citation
-    kind: str  # actors, meetings, places, topics
-    id: str
-    supports: str
-
-
-@dataclass(frozen=True)
-class StatementUse:
-    statement: Statement
-    kind: str  # meetings or topics
-    id: str
-
-
 @dataclass(frozen=True)
 class DateEntry:
     """One calendar page: a year, a month or a day."""
 
     key: str  # "2019", "2019-04" or "2019-04-25"
-    meetings: tuple[str, ...]
+    meetings: tuple[str, ...]  # events that certainly fall in it, in time order
     sources: tuple[str, ...]
     children: tuple[str, ...] = ()  # the months of a year, the days of a month
+    possible: tuple[str, ...] = ()  # events that may fall in it, as far as the sources say
 
     @property
     def precision(self) -> str:
@@ -251,13 +93,19 @@ class Site:
     places: dict[str, Place]
     topics: dict[str, Topic]
     meetings: dict[str, Meeting]
-    timeline: tuple[str, ...]  # meeting ids in date order, undated last
-    neighbours: dict[str, tuple[str | None, str | None]]  # dated meeting -> (previous, next) dated one
-    meetings_by_actor: dict[str, tuple[str, ...]]
+    timeline: tuple[str, ...]  # event ids by earliest possible date, unplaced last
+    dating: dict[str, Dating]  # event -> where it sits in time, and why
+    neighbours: dict[str, tuple[str | None, str | None]]  # placed event -> (previous, next) placed one
+    meetings_by_actor: dict[str, tuple[str, ...]]  # events an actor takes part in (not series)
     meetings_by_place: dict[str, tuple[str, ...]]
     meetings_by_topic: dict[str, tuple[str, ...]]
     related_to: dict[str, tuple[str, ...]]  # both directions of `related`
-    met_with: dict[str, tuple[tuple[str, int], ...]]  # actor -> (other actor, shared meetings)
+    met_with: dict[str, tuple[tuple[str, int], ...]]  # actor -> (other actor, held encounters together)
+    to_meet: dict[str, tuple[tuple[str, int], ...]]  # actor -> (other, planned or expected encounters)
+    encounters_by_actor: dict[str, tuple[str, ...]]  # actor -> whole encounters (parts folded in)
+    parts: dict[str, tuple[str, ...]]  # event -> the events that are part of it
+    series_by_actor: dict[str, tuple[str, ...]]  # actor -> series (meetings known by count) with them
+    requested_by_actor: dict[str, tuple[str, ...]]  # actor -> events it requested or called
     statements_by_actor: dict[str, tuple[StatementUse, ...]]
     claims_by_actor: dict[str, tuple[tuple[Point, str, str], ...]]  # (point, kind, id)
     mentions: dict[tuple[str, str], tuple[tuple[Point, str, str], ...]]  # (kind, id) -> (point, kind, id)
@@ -266,17 +114,27 @@ class Site:
     based_here: dict[str, tuple[str, ...]]  # place -> actors based there
     citations_by_source: dict[str, tuple[CitationUse, ...]]
     statements_by_source: dict[str, tuple[StatementUse, ...]]
+    references: dict[str, Reference] = field(default_factory=dict)
+    outside_uses: dict[str, tuple[OutsideUse, ...]] = field(default_factory=dict)  # reference -> uses
+    former: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, former id) -> id now
     dates: dict[str, DateEntry] = field(default_factory=dict)
 
     @functools.cached_property  # computed once: charts, the calendar and serve ask again and again
-    def dated(self) -> tuple[str, ...]:
-        """Meeting ids with a date, in date order."""
-        return tuple(mid for mid in self.timeline if self.meetings[mid].date is not None)
+    def placed(self) -> tuple[str, ...]:
+        """Event ids that something places in time, in time order."""
+        return tuple(mid for mid in self.timeline if self.dating[mid].placed)
+
+    @functools.cached_property
+    def loosely_placed(self) -> tuple[str, ...]:
+        """Placed event ids that fall in no one year for certain (bounds years apart, or one only)."""
+        return tuple(
+            mid for mid in self.placed if not any(len(k) == 4 for k in self.dating[mid].certain_keys())
+        )
 
     @functools.cached_property
     def undated(self) -> tuple[str, ...]:
-        """Meeting ids without a date (they sort last in the timeline)."""
-        return self.timeline[len(self.dated) :]
+        """Event ids nothing places in time (they sort last in the timeline)."""
+        return self.timeline[len(self.placed) :]
 
     @functools.cached_property
     def searchable_in_full(self) -> bool:
@@ -289,148 +147,18 @@ class Site:
         return tuple(k for k in self.dates if len(k) == 4)
 
     def status_counts(self, key: str) -> dict[str, int]:
-        """How many meetings of each status a date page (year, month, day) lists."""
+        """How many events of each status a date page (year, month, day) lists as certain."""
         return dict(Counter(self.meetings[m].status for m in self.dates[key].meetings))
 
     def name_of(self, kind: str, id: str) -> str:
         record: Any = getattr(self, kind)[id]
-        return str(record.title if kind in ("meetings", "sources") else record.name)
+        return str(record.title if kind in ("meetings", "sources", "references") else record.name)
 
 
-def _tuple(items: Any, build: Any) -> tuple[Any, ...]:
-    return tuple(build(i) for i in items or ())
-
-
-def _citations(items: Any) -> tuple[Citation, ...]:
-    return _tuple(items, lambda c: Citation(c["source"], c["excerpt"], c["translation"]))
-
-
-def _points(items: Any) -> tuple[Point, ...]:
-    return _tuple(
-        items,
-        lambda p: Point(
-            p["claim"],
-            _citations(p["citations"]),
-            p.get("by"),
-            tuple(p.get("actors") or ()),
-            tuple(p.get("places") or ()),
-            tuple(p.get("also_by") or ()),
-        ),
-    )
-
-
-def _statements(items: Any) -> tuple[Statement, ...]:
-    return _tuple(
-        items,
-        lambda s: Statement(
-            s["speaker"], s["source"], s["quote"], s["translation"], s.get("direct", True) is not False
-        ),
-    )
-
-
-def _names(items: Any) -> tuple[Name, ...]:
-    return _tuple(
-        items, lambda n: Name(n["name"], n["lang"], n.get("script"), n.get("note"), n.get("source"))
-    )
-
-
-def _date(d: dict[str, Any]) -> MeetingDate:
-    return MeetingDate(d["on"], d.get("end"), d.get("inferred"), d.get("by"), tuple(d.get("also_by") or ()))
-
-
-def _record(doc: Document) -> Any:
-    d: dict[str, Any] = doc.data
-    common = {"id": d["id"], "file": doc.file}
-    if doc.kind == "sources":
-        return Source(
-            **common,
-            seed=d["seed"],
-            language=d["language"],
-            title=d["title"],
-            published=d.get("published"),
-            published_note=d.get("published_note"),
-            publisher=d.get("publisher"),
-            url=d.get("url"),
-            description=d.get("description"),
-        )
-    if doc.kind == "actors":
-        roles = _tuple(
-            d.get("roles"),
-            lambda r: Role(
-                r["title"],
-                _citations(r["citations"]),
-                r.get("of"),
-                r.get("start"),
-                r.get("end"),
-                r.get("as_of"),
-            ),
-        )
-        return Actor(
-            **common,
-            kind=d["kind"],
-            name=d["name"],
-            citations=_citations(d["citations"]),
-            other_names=_names(d.get("other_names")),
-            description=d.get("description"),
-            affiliation=d.get("affiliation"),
-            based_in=d.get("based_in"),
-            roles=roles,
-            points=_points(d.get("points")),
-        )
-    if doc.kind == "places":
-        return Place(
-            **common,
-            kind=d["kind"],
-            name=d["name"],
-            citations=_citations(d["citations"]),
-            other_names=_names(d.get("other_names")),
-            country=d.get("country"),
-            within=d.get("within"),
-            description=d.get("description"),
-        )
-    if doc.kind == "topics":
-        return Topic(
-            **common,
-            name=d["name"],
-            description=d.get("description"),
-            points=_points(d.get("points")),
-            statements=_statements(d.get("statements")),
-        )
-    date = d.get("date")
-    return Meeting(
-        **common,
-        title=d["title"],
-        kind=d["kind"],
-        status=d["status"],
-        summary=d["summary"],
-        citations=_citations(d["citations"]),
-        date=_date(date) if date else None,
-        place=d.get("place"),
-        place_by=d.get("place_by"),
-        place_also_by=tuple(d.get("place_also_by") or ()),
-        participants=_tuple(
-            d.get("participants"), lambda p: Participant(p["actor"], p["side"], p.get("role"))
-        ),
-        points=_points(d.get("points")),
-        statements=_statements(d.get("statements")),
-        topics=tuple(d.get("topics") or ()),
-        related=tuple(d.get("related") or ()),
-    )
-
-
-def _days(start: str, end: str | None) -> list[str]:
-    """Every day from ``start`` to ``end`` (both day-precise), at most 366 of them."""
-    if end is None or len(start) != 10 or len(end) != 10:
-        return [start] if len(start) == 10 else []
-    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    n = min((last - first).days, 365)
-    return [(first + dt.timedelta(days=i)).isoformat() for i in range(n + 1)]
-
-
-def _neighbours(dated: list[str]) -> dict[str, tuple[str | None, str | None]]:
+def _neighbours(placed: list[str]) -> dict[str, tuple[str | None, str | None]]:
     return {
-        m: (dated[i - 1] if i else None, dated[i + 1] if i + 1 < len(dated) else None)
-        for i, m in enumerate(dated)
+        m: (placed[i - 1] if i else None, placed[i + 1] if i + 1 < len(placed) else None)
+        for i, m in enumerate(placed)
     }
 
 
@@ -440,19 +168,25 @@ def _freeze(d: dict[str, list[Any]], key: Any = None) -> dict[str, tuple[Any, ..
 
 Contribution = tuple[str, Any, Any]  # (back-reference, key, value appended to its list)
 RecordCache = dict[str, tuple[Document, Any, tuple[Contribution, ...]]]
+# event id -> (record, the publication dates it was dated with, its dating)
+DatingCache = dict[str, tuple[Any, tuple[str | None, ...], Dating]]
 
 
 def _contributions(kind: str, record: Any) -> tuple[Contribution, ...]:
-    """What one record adds to the back-references that list citations, claims and statements.
+    """What one record adds to the back-references that depend on it alone.
 
     Made once per record and kept with it (see ``cache`` in :func:`build_site`),
-    so an unchanged record brings the same use objects to every model.
+    so an unchanged record brings the same use objects to every model. What
+    depends on other records too (dates, who met whom) is made in build_site.
     """
     out: list[Contribution] = []
     id = record.id
 
     def use(supports: str, citations: tuple[Citation, ...]) -> None:
         out.extend(("cites", c.source, CitationUse(c, kind, id, supports)) for c in citations)
+
+    def outside(supports: str, items: tuple[Outside, ...]) -> None:
+        out.extend(("outside", o.reference, OutsideUse(o, kind, id, supports)) for o in items)
 
     def points(items: tuple[Point, ...]) -> None:
         for p in items:
@@ -467,22 +201,22 @@ def _contributions(kind: str, record: Any) -> tuple[Contribution, ...]:
             out.extend([("statements", s.speaker, u), ("said_in", s.source, u)])
 
     if kind == "meetings":
-        people = [p.actor for p in record.participants]
-        for person in people:
-            out.append(("by_actor", person, id))
-            others = tuple(b for b in people if b != person)
-            if others:  # a meeting of one (a body convening alone) links nobody
-                out.append(("pairs", person, others))
+        for p in record.participants:
+            out.append(("series" if record.kind == "series" else "by_actor", p.actor, id))
+        out.extend(("requested", a, id) for a in record.requested_by)
         if record.place:
             out.append(("by_place", record.place, id))
         out.extend(("by_topic", t, id) for t in record.topics)
-        if record.date:
-            on_dates = set(_days(record.date.on, record.date.end))
-            for d in (record.date.on, record.date.end):
-                if d:
-                    on_dates.update({d[:4], d[:7]} if len(d) >= 7 else {d})
-            out.extend(("dates", k, id) for k in sorted(on_dates))
+        for r in record.reports:
+            use(f"{record.title}: reported {r.status}", (r.citation,))
         use(record.title, record.citations)
+        d = record.date
+        if d is not None:
+            outside(f"{record.title}: date", d.references)
+            for name, b in (("not before", d.not_before), ("not after", d.not_after)):
+                if b is not None:
+                    use(f"{record.title}: {name} {b.date}", b.citations)
+                    outside(f"{record.title}: {name} {b.date}", b.references)
         points(record.points)
         said(record.statements)
     elif kind == "actors":
@@ -495,15 +229,58 @@ def _contributions(kind: str, record: Any) -> tuple[Contribution, ...]:
     elif kind == "topics":
         points(record.points)
         said(record.statements)
+    elif kind == "sources":
+        outside(f"{record.title}: publication date", record.published_references)
     return tuple(out)
 
 
-def build_site(documents: list[Document], title: str, cache: RecordCache | None = None) -> Site:
+def _dated(
+    meetings: dict[str, Meeting], sources: dict[str, Source], cache: DatingCache | None
+) -> dict[str, Dating]:
+    """Every event's dating; an event is dated again only when it or its sources' dates changed."""
+    published = {sid: s.published for sid, s in sources.items()}
+    out: dict[str, Dating] = {}
+    fresh: DatingCache = {}
+    for mid, m in meetings.items():
+        pubs = tuple(published.get(s) for s in m.dating_sources)
+        hit = cache.get(mid) if cache is not None else None
+        kept = hit is not None and hit[0] is m and hit[1] == pubs
+        dating = hit[2] if kept and hit is not None else date_event(m, published)[0]
+        out[mid] = dating
+        fresh[mid] = (m, pubs, dating)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
+    for mid, m in meetings.items():  # a part with no date of its own takes its whole's
+        whole = m.part_of
+        if whole is not None and m.date is None and whole in out:
+            out[mid] = within_whole(out[mid], out[whole], whole)
+    return out
+
+
+def _whole(meetings: dict[str, Meeting], mid: str) -> str:
+    """The largest encounter an encounter is part of (itself if none): who met whom counts it once."""
+    seen = {mid}
+    while True:
+        parent = meetings[mid].part_of
+        if parent is None or parent in seen or not meetings[parent].encounter:
+            return mid
+        seen.add(parent)
+        mid = parent
+
+
+def build_site(
+    documents: list[Document],
+    title: str,
+    cache: RecordCache | None = None,
+    datings: DatingCache | None = None,
+) -> Site:
     """The site model from documents that passed validation.
 
     With ``cache``, a document seen before (the same object) keeps its record
     object and what it contributes to the back-references, so an unchanged
-    record is identical between two models.
+    record is identical between two models; with ``datings``, an event whose
+    record and sources' dates are unchanged keeps its dating.
     """
     by_kind: dict[str, dict[str, Any]] = defaultdict(dict)
     contributed: dict[str, tuple[Contribution, ...]] = {}
@@ -511,66 +288,90 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
     for doc in sorted(documents, key=lambda d: (d.kind, d.data["id"])):
         hit = cache.get(doc.file) if cache is not None else None
         if hit is not None and hit[0] is doc:
-            record, contributions = hit[1], hit[2]
+            made, contributions = hit[1], hit[2]
         else:
-            record = _record(doc)
-            contributions = _contributions(doc.kind, record)
-        fresh[doc.file] = (doc, record, contributions)
-        by_kind[doc.kind][doc.data["id"]] = record
+            made = record(doc)
+            contributions = _contributions(doc.kind, made)
+        fresh[doc.file] = (doc, made, contributions)
+        by_kind[doc.kind][doc.data["id"]] = made
         contributed[doc.file] = contributions
     if cache is not None:
         cache.clear()
         cache.update(fresh)
     sources: dict[str, Source] = by_kind["sources"]
+    references: dict[str, Reference] = by_kind["references"]
     actors: dict[str, Actor] = by_kind["actors"]
     places: dict[str, Place] = by_kind["places"]
     topics: dict[str, Topic] = by_kind["topics"]
     meetings: dict[str, Meeting] = by_kind["meetings"]
 
-    timeline = tuple(m.id for m in sorted(meetings.values(), key=lambda m: m.sort_key))
+    dating = _dated(meetings, sources, datings)
+    timeline = tuple(sorted(meetings, key=lambda mid: (dating[mid].sort_key, mid)))
     order = {mid: i for i, mid in enumerate(timeline)}
     in_time = order.__getitem__
 
     by_actor: dict[str, list[str]] = defaultdict(list)
     by_place: dict[str, list[str]] = defaultdict(list)
     by_topic: dict[str, list[str]] = defaultdict(list)
+    series: dict[str, list[str]] = defaultdict(list)
+    requested: dict[str, list[str]] = defaultdict(list)
     related: dict[str, set[str]] = defaultdict(set)
-    pairs: dict[str, Counter[str]] = defaultdict(Counter)
     statements: dict[str, list[StatementUse]] = defaultdict(list)
     claims: dict[str, list[tuple[Point, str, str]]] = defaultdict(list)
     mentioned: dict[tuple[str, str], list[tuple[Point, str, str]]] = defaultdict(list)
     cites: dict[str, list[CitationUse]] = defaultdict(list)
     said_in: dict[str, list[StatementUse]] = defaultdict(list)
-    date_meetings: dict[str, list[str]] = defaultdict(list)
-    date_sources: dict[str, set[str]] = defaultdict(set)
+    outside_uses: dict[str, list[OutsideUse]] = defaultdict(list)
     lists: dict[str, dict[Any, list[Any]]] = {
         "by_actor": by_actor,
         "by_place": by_place,
         "by_topic": by_topic,
-        "dates": date_meetings,
+        "series": series,
+        "requested": requested,
         "cites": cites,
         "claims": claims,
         "mentioned": mentioned,
         "statements": statements,
         "said_in": said_in,
+        "outside": outside_uses,
     }
 
-    def add(record: Any) -> None:
-        for name, key, value in contributed[record.file]:
-            if name == "pairs":
-                pairs[key].update(value)
-            else:
-                lists[name][key].append(value)
+    def add(r: Any) -> None:
+        for name, key, value in contributed[r.file]:
+            lists[name][key].append(value)
 
-    for mid in timeline:  # in time order, so the lists of meetings below need no sorting
+    date_meetings: dict[str, list[str]] = defaultdict(list)
+    parts: dict[str, list[str]] = defaultdict(list)
+    people: dict[str, set[str]] = defaultdict(set)  # whole encounter -> everyone in it or its parts
+    for mid in timeline:  # in time order, so the lists of events below need no sorting
         m = meetings[mid]
         for r in m.related:
             related[m.id].add(r)
             related[r].add(m.id)
+        if m.part_of is not None:
+            parts[m.part_of].append(mid)
+        for k in sorted(dating[mid].certain_keys()):
+            date_meetings[k].append(mid)
+        if m.encounter:
+            people[_whole(meetings, mid)].update(p.actor for p in m.participants)
         add(m)
-    for records in (actors, places, topics):
-        for record in records.values():
-            add(record)
+    others: tuple[dict[str, Any], ...] = (sources, actors, places, topics)
+    for records in others:
+        for other in records.values():
+            add(other)
+
+    met: dict[str, Counter[str]] = defaultdict(Counter)
+    expected: dict[str, Counter[str]] = defaultdict(Counter)
+    encounters: dict[str, list[str]] = defaultdict(list)
+    for whole in sorted(people, key=in_time):
+        status = meetings[whole].status
+        tally = met if status == "held" else expected if status in NOT_YET else None
+        for person in sorted(people[whole]):
+            encounters[person].append(whole)
+            if tally is not None:
+                tally[person].update(people[whole] - {person})
+
+    date_sources: dict[str, set[str]] = defaultdict(set)
     for src in sources.values():
         if src.published:
             for k in {src.published[:4], src.published[:7], src.published}:
@@ -592,6 +393,11 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
     use_key = operator.attrgetter("kind", "id")  # where a use is: (kind, id)
 
     keys = sorted(set(date_meetings) | set(date_sources))
+    known = set(keys)
+    possible: dict[str, list[str]] = defaultdict(list)
+    for mid in timeline:
+        for k in sorted(dating[mid].possible_keys() & known):
+            possible[k].append(mid)
     children: dict[str, list[str]] = defaultdict(list)
     for k in keys:
         if len(k) > 4:
@@ -602,9 +408,20 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
             tuple(date_meetings.get(k, ())),  # appended in time order
             tuple(sorted(date_sources.get(k, ()))),
             tuple(children.get(k, ())),
+            tuple(possible.get(k, ())),
         )
         for k in keys
     }
+    former = {
+        (kind, old): r.id
+        for kind in ("sources", "references", "actors", "places", "topics", "meetings")
+        for r in by_kind[kind].values()
+        for old in r.former_ids
+    }
+
+    def ranked(c: Counter[str]) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
+
     return Site(
         title=title,
         sources=sources,
@@ -613,15 +430,18 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         topics=topics,
         meetings=meetings,
         timeline=timeline,
-        neighbours=_neighbours([m for m in timeline if meetings[m].date is not None]),
+        dating=dating,
+        neighbours=_neighbours([m for m in timeline if dating[m].placed]),
         meetings_by_actor=_freeze(by_actor),
         meetings_by_place=_freeze(by_place),
         meetings_by_topic=_freeze(by_topic),
         related_to={k: tuple(sorted(v, key=in_time)) for k, v in sorted(related.items())},
-        met_with={
-            k: tuple(sorted(c.items(), key=lambda kv: (-kv[1], actors[kv[0]].name, kv[0])))
-            for k, c in sorted(pairs.items())
-        },
+        met_with={k: ranked(c) for k, c in sorted(met.items()) if c},
+        to_meet={k: ranked(c) for k, c in sorted(expected.items()) if c},
+        encounters_by_actor=_freeze(encounters),
+        parts=_freeze(parts),
+        series_by_actor=_freeze(series),
+        requested_by_actor=_freeze(requested),
         statements_by_actor=_freeze(statements),
         claims_by_actor=_freeze(claims),
         mentions={k: tuple(v) for k, v in sorted(mentioned.items())},
@@ -630,5 +450,8 @@ def build_site(documents: list[Document], title: str, cache: RecordCache | None 
         based_here=_freeze(based_here, lambda i: (actors[i].name, i)),
         citations_by_source={k: tuple(sorted(v, key=use_key)) for k, v in sorted(cites.items())},
         statements_by_source={k: tuple(sorted(v, key=use_key)) for k, v in sorted(said_in.items())},
+        references=references,
+        outside_uses={k: tuple(sorted(v, key=use_key)) for k, v in sorted(outside_uses.items())},
+        former=dict(sorted(former.items())),
         dates=dates,
     )

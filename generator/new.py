@@ -18,7 +18,7 @@ PLACEHOLDER = '""'
 TODO = "  # TODO"
 
 # "meeting" -> "meetings": the names editors type, from each schema's own name.
-KIND_NAMES: dict[str, str] = {obj.name: kind for kind, obj in SCHEMAS.items()}
+KIND_NAMES: dict[str, str] = {obj.name: kind for kind, obj in SCHEMAS.items()} | {"meeting": "meetings"}
 
 
 class NewError(Exception):
@@ -78,9 +78,14 @@ def _object_lines(obj: Obj, all_fields: bool, ident: str | None = None) -> list[
     lines: list[str] = []
     for f in obj.fields:
         body = _value_lines(f, ident if f.name == "id" else None, all_fields)
-        if not f.required and not all_fields:
+        # Alternatives to a field given before them stay commented out: only one of them may be used.
+        alternative = f.name in obj.exclusive[1:]
+        if (not f.required and not all_fields) or alternative:
             body = ["# " + line for line in body]
-        lines += [_doc(f), *body]
+        doc = _doc(f)
+        if alternative:
+            doc = doc.replace("# ", f"# or, instead of {obj.exclusive[0]}: ", 1)
+        lines += [doc, *body]
     return lines
 
 

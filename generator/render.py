@@ -21,8 +21,9 @@ import jinja2
 import markupsafe
 
 from .charts import graph_actors, graph_svg, timeline_svg
-from .model import MONTHS, Citation, Site, StatementUse
-from .schema import LANGUAGES, precision
+from .dating import Bound, Dating, describe, format_date, format_yearless
+from .model import Citation, Meeting, Site, StatementUse
+from .schema import LANGUAGES, STATUSES, precision
 
 
 class Md(str):
@@ -76,15 +77,6 @@ def _finalize(value: Any) -> str:
     return md_escape(str(value))
 
 
-def format_date(value: str) -> str:
-    """``2019`` -> 2019; ``2019-04`` -> April 2019; ``2019-04-05`` -> 5 April 2019."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return value
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
-
 def fold(text: str) -> str:
     """Text without accents or diacritics (Λαβρόφ -> Λαβροφ, Lavrovi stays), for search."""
     decomposed = unicodedata.normalize("NFD", text)
@@ -122,8 +114,10 @@ PAGE_DIRS = {
     "places": "places",
     "topics": "topics",
     "sources": "sources",
+    "references": "references",
     "dates": "dates",
 }
+RECORD_KINDS = ("meetings", "actors", "places", "topics", "sources", "references")
 
 
 def page_path(kind: str, id: str) -> str:
@@ -139,7 +133,7 @@ class Environment(jinja2.Environment):
     from: it is reused only while both are the same objects and text.
     """
 
-    rows: dict[tuple[str, str], tuple[Any, str | None, str]]
+    rows: dict[tuple[str, str], tuple[Any, str | None, Dating, str]]
     links: dict[tuple[str, str, str], tuple[str, Md]]  # (folder, kind, id) -> (name, link)
 
 
@@ -158,6 +152,7 @@ def make_env(templates: Path) -> Environment:
     env.links = {}
     env.filters.update(
         date=format_date,
+        yearless=format_yearless,
         precision=precision,
         language=lambda code: LANGUAGES.get(code, code),
         fold=fold,
@@ -174,6 +169,7 @@ def make_env(templates: Path) -> Environment:
         graph_actors=graph_actors,
         letter_path=letter_path,
         INDEX_LIMIT=INDEX_LIMIT,
+        STATUSES=STATUSES,
     )
     return env
 
@@ -193,6 +189,10 @@ def relative(target: str, here: str) -> str:
     return "../" + target
 
 
+def _badge(status: str) -> str:
+    return f'<span class="fs-status fs-status--{status}">{status}</span>'
+
+
 @dataclass
 class Page:
     path: str
@@ -210,18 +210,15 @@ def page_plan(site: Site) -> list[Page]:
         Page("downloads.md", "downloads.md.j2", {}),
         Page("dates/index.md", "dates_index.md.j2", {}),
     ]
-    for kind, records in (
-        ("meetings", site.meetings),
-        ("actors", site.actors),
-        ("places", site.places),
-        ("topics", site.topics),
-        ("sources", site.sources),
-    ):
+    for kind in RECORD_KINDS:
         letters = [g for g in groups if g[0] == kind]
         pages.append(Page(f"{PAGE_DIRS[kind]}/index.md", f"{kind}_index.md.j2", {"letters": letters}))
         singular = kind[:-1]
-        for id, record in records.items():
+        for id, record in getattr(site, kind).items():
             pages.append(Page(page_path(kind, id), f"{singular}.md.j2", {singular: record}))
+    for (kind, old), id in site.former.items():
+        # The old address of a renamed or merged record sends the reader on.
+        pages.append(Page(page_path(kind, old), "moved.md.j2", {"kind": kind, "old": old, "target": id}))
     for key, entry in site.dates.items():
         pages.append(Page(page_path("dates", key), "date.md.j2", {"entry": entry}))
     for kind, letter, ids in groups:
@@ -258,19 +255,22 @@ def letter_groups(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
     return out
 
 
-def _meeting_row(m: Any, place_name: str | None, url: Callable[[str, str], str]) -> str:
-    """One row of a meeting table, with its line break: date (linked), meeting, status, place."""
-    d = m.date
-    if d is None:
-        when = "undated"
-    else:
-        when = f"[{md_escape(format_date(d.on))}]({url('dates', d.on)})"
-        if d.end:
-            when += f" – {md_escape(format_date(d.end))}"
-        if d.inferred:
-            when += " (inferred)"
+def when_text(dating: Dating, url: Callable[[str, str], str]) -> str:
+    """An event's date as a reader sees it (Markdown): linked to its date page when it has one."""
+    text = md_escape(describe(dating))
+    key = dating.on or dating.period
+    if key is not None:
+        return f"[{text}]({url('dates', key)})"
+    return text
+
+
+def _meeting_row(m: Meeting, place_name: str | None, dating: Dating, url: Callable[[str, str], str]) -> str:
+    """One row of a meeting table, with its line break: date (linked), event, status, place."""
+    when = when_text(dating, url)
+    if m.date is not None and (m.date.inferred or m.date.relative):
+        when += " (inferred)"
     status = md_escape(m.status)
-    place = f"[{md_escape(place_name)}]({url('places', m.place)})" if place_name is not None else "–"
+    place = f"[{md_escape(place_name)}]({url('places', m.place)})" if place_name and m.place else "–"
     return (
         f"| {when} | [{md_escape(m.title)}]({url('meetings', m.id)}) | "
         f'<span class="fs-status fs-status--{status}">{status}</span> | {place} |\n'
@@ -308,10 +308,11 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         for id in ids:
             m = site.meetings[id]  # looked up (not only cached) so incremental tracking sees it
             place_name = site.name_of("places", m.place) if m.place else None
+            dating = site.dating[id]
             hit = rows.get((here, id))
-            if hit is None or hit[0] is not m or hit[1] != place_name:
-                hit = rows[(here, id)] = (m, place_name, _meeting_row(m, place_name, url))
-            out.append(hit[2])
+            if hit is None or hit[0] is not m or hit[1] != place_name or hit[2] != dating:
+                hit = rows[(here, id)] = (m, place_name, dating, _meeting_row(m, place_name, dating, url))
+            out.append(hit[3])
         return Md("".join(out))
 
     notes = Notes()
@@ -395,6 +396,72 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         ids = sorted({c.source for c in citations}, key=str.lower)
         return Md("".join(f"- {link('sources', id)}\n" for id in ids))
 
+    def published_on(source: str) -> str:
+        date = site.sources[source].published
+        return md_escape(format_date(date)) if date else "date unknown"
+
+    def per(source: str, claimants: tuple[str, ...] = ()) -> str:
+        """'per SOURCE (date)', and who the article attributes it to."""
+        who = f" according to {actors_list(claimants)}," if claimants else ""
+        return f"{who} per {link('sources', source)} ({published_on(source)})"
+
+    def status_line(m: Meeting) -> Md:
+        """The current status: its badge, the report that gives it and the words that say so."""
+        r = m.reports[-1]
+        return Md(f"{_badge(r.status)},{per(r.source, r.claimants)}{notes.ref(r.citation)}")
+
+    def status_history(m: Meeting) -> Md:
+        """Every report in order of publication: 'expected, per A (September 2023) → held, per B (…)'."""
+        return Md(
+            " → ".join(
+                f"{md_escape(r.status)},{per(r.source, r.claimants)}{notes.ref(r.citation)}"
+                for r in m.reports
+            )
+        )
+
+    def outside(items: Any) -> Md:
+        """Outside references, marked as such: linked to their page, with what they are said to say."""
+        out = []
+        for o in items:
+            ref = site.references[o.reference]
+            out.append(
+                f'<span class="fs-outside">outside reference</span> '
+                f"[{md_escape(ref.outlet)}, {md_escape(format_date(ref.published))}]"
+                f"({url('references', o.reference)}): {md_escape(o.says)}"
+            )
+        return Md("; ".join(out))
+
+    def bound_line(b: Bound) -> Md:
+        """One bound on an event's date and why: the editors' reason or the report that implies it."""
+        edge = "not before" if b.side == "lower" else "by"
+        head = f"{edge} {md_escape(format_date(b.date))}"
+        if b.origin == "report" and b.source is not None:
+            return Md(
+                f"{head}: reported {md_escape(b.status or '')} by {link('sources', b.source)}, "
+                f"published {published_on(b.source)}"
+            )
+        text = f"{head}: {md_escape(b.reason)}{notes.refs(b.citations)}"
+        if b.references:
+            text += f" ({outside(b.references)})"
+        return Md(text)
+
+    def bounds_shown(m: Meeting) -> list[Md]:
+        """The editors' bounds, and the derived ones that narrow what the date itself says."""
+        d = site.dating[m.id]
+        shown = [b for b in d.bounds if b.origin == "editor"]
+        for b in (d.lower, d.upper):
+            if b is not None and b.origin in ("report", "whole") and b not in shown:
+                shown.append(b)
+        lines = [bound_line(b) for b in shown if b.origin != "whole"]
+        whole = [b for b in shown if b.origin == "whole"]
+        if whole and whole[0].event is not None:  # one line for the time of the whole
+            span = " – ".join(dict.fromkeys(md_escape(format_date(b.date)) for b in whole))
+            lines.append(Md(f"{span}: the time of {link('meetings', whole[0].event)}, which it is part of"))
+        return lines
+
+    def when(m: Meeting) -> Md:
+        return Md(when_text(site.dating[m.id], url))
+
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
         svg = draw(site, url)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
@@ -412,6 +479,12 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "statements_table": statements_table,
         "excerpt_rows": excerpt_rows,
         "met_with_rows": met_with_rows,
+        "status_line": status_line,
+        "status_history": status_history,
+        "outside": outside,
+        "bound_line": bound_line,
+        "bounds_shown": bounds_shown,
+        "when": when,
         "timeline_svg": lambda: chart(timeline_svg),
         "graph_svg": lambda: chart(graph_svg),
     }

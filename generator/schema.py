@@ -3,493 +3,133 @@
 Everything the validator checks about a single file's shape lives here, and the
 JSON Schema given to editors is generated from the same objects
 (:func:`json_schema`), so the two cannot drift apart. Cross-file rules
-(references resolve, excerpts are found in their seed) are declared here too,
-as :class:`Ref` fields and :attr:`Obj.verbatim`, and carried out by
-``validate.py``.
+(references resolve, excerpts are found in their seed, dates agree with the
+sources' publication dates) are declared here too, as :class:`Ref` fields and
+:attr:`Obj.verbatim`, and carried out by ``validate.py``. The field types are
+in ``fields.py``.
 """
 
 from __future__ import annotations
 
-import calendar
-import difflib
-import functools
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from .loader import FieldPath
-
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_SLUG = re.compile(SLUG)
-DATE = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
-_DATE = re.compile(DATE)
-# The JSON Schema's date: months 01-12 and each month's days (February 29 in every year).
-JSON_DATE = (
-    r"^[0-9]{4}(?:-(?:"
-    r"(?:0[13578]|1[02])(?:-(?:0[1-9]|[12][0-9]|3[01]))?"  # months of 31 days
-    r"|(?:0[469]|11)(?:-(?:0[1-9]|[12][0-9]|30))?"  # months of 30 days
-    r"|02(?:-(?:0[1-9]|[12][0-9]))?"  # February
-    r"))?$"
+from .fields import (
+    DATE,
+    JSON_DATE,
+    SLUG,
+    SLUG_HINT,
+    Bool,
+    Checker,
+    Date,
+    Enum,
+    Field,
+    Int,
+    Lang,
+    ListOf,
+    Obj,
+    Ref,
+    Text,
+    Type,
+    Url,
+    YearlessDate,
+    date_key,
+    date_le,
+    did_you_mean,
+    id_text,
+    precision,
 )
-# Characters Text refuses (control characters; a line of text also refuses line breaks).
-_CONTROL = r"[\x00-\x08\x0b-\x1f]"
-_CONTROL_LINE = r"[\x00-\x08\x0a-\x1f]"
-_CONTROL_RE = re.compile(_CONTROL)
-MAX_TEXT = 5000
-
-# ISO 639-1 codes with English names (the ones a reader sees on the site).
-LANGUAGES: dict[str, str] = {
-    "af": "Afrikaans",
-    "am": "Amharic",
-    "ar": "Arabic",
-    "az": "Azerbaijani",
-    "be": "Belarusian",
-    "bg": "Bulgarian",
-    "bn": "Bengali",
-    "bs": "Bosnian",
-    "ca": "Catalan",
-    "cs": "Czech",
-    "cy": "Welsh",
-    "da": "Danish",
-    "de": "German",
-    "el": "Greek",
-    "en": "English",
-    "eo": "Esperanto",
-    "es": "Spanish",
-    "et": "Estonian",
-    "eu": "Basque",
-    "fa": "Persian",
-    "fi": "Finnish",
-    "fr": "French",
-    "ga": "Irish",
-    "gl": "Galician",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "hr": "Croatian",
-    "hu": "Hungarian",
-    "hy": "Armenian",
-    "id": "Indonesian",
-    "is": "Icelandic",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ka": "Georgian",
-    "kk": "Kazakh",
-    "km": "Khmer",
-    "ko": "Korean",
-    "ky": "Kyrgyz",
-    "la": "Latin",
-    "lo": "Lao",
-    "lt": "Lithuanian",
-    "lv": "Latvian",
-    "mk": "Macedonian",
-    "mn": "Mongolian",
-    "ms": "Malay",
-    "mt": "Maltese",
-    "my": "Burmese",
-    "nb": "Norwegian Bokmål",
-    "ne": "Nepali",
-    "nl": "Dutch",
-    "no": "Norwegian",
-    "pl": "Polish",
-    "ps": "Pashto",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "sk": "Slovak",
-    "sl": "Slovenian",
-    "sq": "Albanian",
-    "sr": "Serbian",
-    "sv": "Swedish",
-    "sw": "Swahili",
-    "ta": "Tamil",
-    "tg": "Tajik",
-    "th": "Thai",
-    "tk": "Turkmen",
-    "tl": "Tagalog",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "uz": "Uzbek",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-}
-
-PRECISIONS = {4: "year", 7: "month", 10: "day"}
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    return {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "a mapping",
-    }.get(type(value), type(value).__name__)
-
-
-Emit = Callable[[FieldPath, str, str], None]  # (path, code, message)
-
-
-@dataclass
-class Checker:
-    """Collects problems, references and verbatim checks while one file is walked."""
-
-    emit: Emit
-    refs: list[tuple[str, str, FieldPath]] = field(default_factory=list)  # (kind, id, path)
-    verbatim: list[tuple[FieldPath, str, str, str, bool]] = field(default_factory=list)
-    # (path of text, source id, text, field name, case-insensitive)
-
-
-class Type:
-    """A field type: checks a value and describes itself as JSON Schema."""
-
-    description = ""
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        raise NotImplementedError
-
-    def json_schema(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def summary(self) -> str:
-        """A few words for the documentation's type column."""
-        raise NotImplementedError
-
-
-@dataclass
-class Text(Type):
-    """Non-empty text; ``line`` forbids line breaks (names, titles)."""
-
-    line: bool = False
-    max_len: int = MAX_TEXT
-    pattern: str | None = None
-    hint: str = ""
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, str):
-            c.emit(path, "type", f"expected text, found {_type_name(value)}{self.hint}")
-            return False
-        if not value.strip():
-            c.emit(path, "empty", "must not be empty")
-            return False
-        if len(value) > self.max_len:
-            c.emit(path, "too-long", f"longer than {self.max_len} characters")
-            return False
-        if self.line and ("\n" in value or "\r" in value):
-            c.emit(path, "format", "must be a single line")
-            return False
-        if _CONTROL_RE.search(value):
-            c.emit(path, "format", "contains control characters")
-            return False
-        if self.pattern and not _compiled(self.pattern).fullmatch(value):
-            c.emit(path, "format", f"{value!r} does not match {self.pattern}{self.hint}")
-            return False
-        return True
-
-    def json_schema(self) -> dict[str, Any]:
-        # A pattern of our own, or "has a non-space character" (check strips before testing emptiness).
-        return {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": self.max_len,
-            "pattern": self.pattern or r"\S",
-            "not": {"pattern": _CONTROL_LINE if self.line else _CONTROL},
-        }
-
-    def summary(self) -> str:
-        return "text (one line)" if self.line else "text"
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def _id_text(hint: str) -> Text:
-    return Text(line=True, max_len=100, pattern=SLUG, hint=hint)
-
-
-SLUG_HINT = ": use lowercase letters, digits and single hyphens, e.g. 'kim-jong-un'"
-
-
-@dataclass
-class Ref(Type):
-    """The id of another file of ``kind`` (or a seed file name when kind is ``seeds``)."""
-
-    kind: str
-
-    def _text(self) -> Text:
-        return _ref_text(self.kind)
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        ok = _ref_text(self.kind).check(value, path, c)
-        if ok:
-            c.refs.append((self.kind, value, path))
-        return ok
-
-    def json_schema(self) -> dict[str, Any]:
-        return self._text().json_schema()  # whether the file exists is checked by `check` only
-
-    def summary(self) -> str:
-        if self.kind == "seeds":
-            return "seed file name"
-        singular = self.kind[:-1]
-        return f"id of {'an' if singular[0] in 'aeiou' else 'a'} {singular}"
-
-
-@functools.cache
-def _ref_text(kind: str) -> Text:
-    """How a reference to ``kind`` is written (made once per kind: checks run per value)."""
-    if kind == "seeds":
-        return Text(
-            line=True,
-            max_len=200,
-            pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$",
-            hint=": a file name in seeds/, e.g. '000_f945d4ed571df0ff.txt'",
-        )
-    return _id_text(f": the id of a file in content/{kind}/")
-
-
-@dataclass
-class Enum(Type):
-    values: tuple[str, ...]
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, str) or value not in self.values:
-            shown = repr(value) if isinstance(value, str) else _type_name(value)
-            hint = did_you_mean(value, self.values) if isinstance(value, str) else ""
-            c.emit(path, "enum", f"{shown} is not one of {', '.join(self.values)}{hint}")
-            return False
-        return True
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "enum": list(self.values)}
-
-    def summary(self) -> str:
-        return " \\| ".join(self.values)
-
-
-class Date(Type):
-    """A calendar date at year, month or day precision: ``2019``, ``2019-04`` or ``2019-04-25``."""
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, str) or not _DATE.fullmatch(value):
-            shown = repr(value) if isinstance(value, str) else _type_name(value)
-            hint = " (put quotes around it)" if isinstance(value, int) else ""
-            c.emit(path, "date", f'{shown} is not a date: write "YYYY", "YYYY-MM" or "YYYY-MM-DD"{hint}')
-            return False
-        parts = [int(p) for p in value.split("-")]
-        if len(parts) > 1 and not 1 <= parts[1] <= 12:
-            c.emit(path, "date", f"{value!r} has no month {parts[1]}")
-            return False
-        if len(parts) > 2 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
-            c.emit(
-                path,
-                "date",
-                f"{value!r} is not a real day: that month has "
-                f"{calendar.monthrange(parts[0], parts[1])[1]} days",
-            )
-            return False
-        return True
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": JSON_DATE}
-
-    def summary(self) -> str:
-        return 'date: "YYYY", "YYYY-MM" or "YYYY-MM-DD"'
-
-
-class Bool(Type):
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, bool):
-            c.emit(path, "type", f"expected true or false, found {_type_name(value)}")
-            return False
-        return True
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "boolean"}
-
-    def summary(self) -> str:
-        return "true \\| false"
-
-
-class Lang(Text):
-    def __init__(self) -> None:
-        super().__init__(line=True, max_len=2)
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, str) or value not in LANGUAGES:
-            shown = repr(value) if isinstance(value, str) else _type_name(value)
-            c.emit(path, "language", f"{shown} is not an ISO 639-1 language code such as 'sq', 'el', 'en'")
-            return False
-        return True
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "enum": sorted(LANGUAGES)}
-
-    def summary(self) -> str:
-        return "ISO 639-1 language code"
-
-
-@dataclass
-class Url(Text):
-    def __post_init__(self) -> None:
-        self.line, self.max_len = True, 2000
-        self.pattern = r"^https?://[^\s<>\"'`]+$"
-        self.hint = ": only http:// and https:// addresses"
-
-    def summary(self) -> str:
-        return "web address (http/https)"
-
-
-@dataclass
-class ListOf(Type):
-    item: Type
-    min_items: int = 0
-    unique_by: str | None = None  # for objects: a field; for text: the item itself
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, list):
-            c.emit(path, "type", f"expected a list, found {_type_name(value)}")
-            return False
-        if len(value) < self.min_items:
-            c.emit(path, "required", f"needs at least {self.min_items} item(s)")
-        seen: dict[Any, int] = {}
-        for i, item in enumerate(value):
-            self.item.check(item, (*path, i), c)
-            key = item.get(self.unique_by) if isinstance(item, dict) and self.unique_by else item
-            if self.unique_by is not None and isinstance(key, str):
-                if key in seen:
-                    c.emit((*path, i), "duplicate", f"{key!r} is listed twice (also item {seen[key] + 1})")
-                seen.setdefault(key, i)
-        return True
-
-    def json_schema(self) -> dict[str, Any]:
-        s: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
-        if self.min_items:
-            s["minItems"] = self.min_items
-        if self.unique_by == "":  # items unique by a field of theirs are checked by `check` only
-            s["uniqueItems"] = True
-        return s
-
-    def summary(self) -> str:
-        inner = self.item.name if isinstance(self.item, Obj) else self.item.summary()
-        return f"list of {inner}" + (f" (at least {self.min_items})" if self.min_items else "")
-
-
-@dataclass
-class Field:
-    name: str
-    type: Type
-    doc: str
-    required: bool = False
-
-
-@dataclass
-class Obj(Type):
-    """A mapping with known fields; unknown keys are rejected with a did-you-mean."""
-
-    name: str
-    fields: list[Field]
-    doc: str = ""
-    ordered: tuple[tuple[str, str], ...] = ()  # (earlier, later) date fields
-    verbatim: tuple[str, str, bool] | None = None  # (source field, text field, ignore case)
-    needs: tuple[tuple[str, str], ...] = ()  # (field, field it needs): a list that extends a single one
-
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
-
-    @functools.cached_property
-    def _known(self) -> frozenset[str]:
-        return frozenset(f.name for f in self.fields)
-
-    def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
-        if not isinstance(value, dict):
-            c.emit(path, "type", f"expected a mapping ({self.name}), found {_type_name(value)}")
-            return False
-        for key in value:
-            if key not in self._known:
-                names = [f.name for f in self.fields]
-                c.emit(
-                    (*path, key),
-                    "unknown-key",
-                    f"unknown field {key!r} in {self.name}"
-                    f"{did_you_mean(key, names)}; allowed: {', '.join(names)}",
-                )
-        valid: dict[str, bool] = {}
-        for f in self.fields:
-            if f.name not in value or value[f.name] is None:
-                if f.required:
-                    what = "is required" if f.name not in value else "must have a value (found null)"
-                    c.emit((*path, f.name), "required", f"{f.name!r} {what}: {f.doc}")
-                continue
-            valid[f.name] = f.type.check(value[f.name], (*path, f.name), c)
-        for earlier, later in self.ordered:
-            if valid.get(earlier) and valid.get(later) and not date_le(value[earlier], value[later]):
-                c.emit(
-                    (*path, later),
-                    "date-order",
-                    f"{later} {value[later]} is before {earlier} {value[earlier]}",
-                )
-        if self.verbatim:
-            src, text, fold = self.verbatim
-            if valid.get(src) and valid.get(text):
-                c.verbatim.append(((*path, text), value[src], value[text], text, fold))
-        for extra, base in self.needs:
-            if not valid.get(extra):
-                continue
-            if value.get(base) is None:
-                c.emit((*path, extra), "required", f"{extra!r} needs {base!r}: give the first of them there")
-            elif valid.get(base) and value[base] in value[extra]:
-                c.emit((*path, extra), "duplicate", f"{value[base]!r} is already {base!r}")
-        return True
-
-    def json_schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "title": self.name,
-            "description": self.doc,
-            "additionalProperties": False,
-            "required": [f.name for f in self.fields if f.required],
-            "properties": {f.name: _property(f) for f in self.fields},
-            **({"dependentRequired": {extra: [base] for extra, base in self.needs}} if self.needs else {}),
-        }
-
-    def summary(self) -> str:
-        return self.name
-
-
-def _property(f: Field) -> dict[str, Any]:
-    """A field's JSON Schema; an optional field may also be null, which `check` treats as absent."""
-    if f.required:
-        return {**f.type.json_schema(), "description": f.doc}
-    return {"anyOf": [f.type.json_schema(), {"type": "null"}], "description": f.doc}
-
-
-def date_key(value: str) -> tuple[int, int, int]:
-    """Sort key of a date string; a missing month or day sorts first."""
-    parts = [int(p) for p in value.split("-")] + [0, 0]
-    return (parts[0], parts[1], parts[2])
-
-
-def date_le(a: str, b: str) -> bool:
-    """``a`` is not after ``b``, comparing at the coarser of the two precisions."""
-    n = min(len(a), len(b))
-    return a[:n] <= b[:n]
-
-
-def precision(value: str) -> str:
-    return PRECISIONS[len(value)]
+from .languages import LANGUAGES
+
+__all__ = [
+    "BEYOND_JSON_SCHEMA",
+    "DATE",
+    "JSON_DATE",
+    "LANGUAGES",
+    "SCHEMAS",
+    "SLUG",
+    "Bool",
+    "Checker",
+    "Date",
+    "Enum",
+    "Field",
+    "Int",
+    "Lang",
+    "ListOf",
+    "Obj",
+    "Ref",
+    "Text",
+    "Type",
+    "Url",
+    "YearlessDate",
+    "date_key",
+    "date_le",
+    "did_you_mean",
+    "json_schema",
+    "precision",
+]
+
+# What a source can say of an event's status when it was published, and what each tells of
+# the event's date: held, ongoing and stalled events had begun by then ("by" the date of the
+# source); planned, expected, announced, requested and postponed ones had not ("not before").
+STATUSES = (
+    "held",
+    "ongoing",
+    "stalled",
+    "planned",
+    "expected",
+    "announced",
+    "requested",
+    "postponed",
+    "cancelled",
+)
+BEGUN = frozenset({"held", "ongoing", "stalled"})
+NOT_YET = frozenset({"planned", "expected", "announced", "requested", "postponed"})
+# Kinds of event. A process (negotiations over months) and a series (meetings known only by
+# their number, "met Xi four times") are not encounters: who-met-whom never counts them.
+EVENT_KINDS = (
+    "summit",
+    "talks",
+    "visit",
+    "meeting",
+    "ceremony",
+    "conference",
+    "process",
+    "series",
+    "other",
+)
+NOT_ENCOUNTERS = frozenset({"process", "series"})
+# Words of an article that place an event relative to the article's own date.
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+RELATIVE_CUES = (
+    "today",
+    "yesterday",
+    "tomorrow",
+    "last-week",
+    "this-week",
+    "next-week",
+    "last-month",
+    "this-month",
+    "next-month",
+    "last-year",
+    "this-year",
+    "next-year",
+    *WEEKDAYS,
+    *MONTH_NAMES,
+)
 
 
 # --- the shared building blocks --------------------------------------------------------
@@ -578,11 +218,103 @@ ROLE = Obj(
     ordered=(("start", "end"), ("start", "as_of"), ("as_of", "end")),
 )
 
-MEETING_DATE = Obj(
-    "meeting date",
+OUTSIDE = Obj(
+    "outside citation",
     [
-        Field("on", Date(), "the (first) day, month or year; its form sets the precision", True),
-        Field("end", Date(), "the last day of a meeting that spans several"),
+        Field("reference", Ref("references"), "id of the outside reference (content/references/)", True),
+        Field(
+            "says",
+            Text(),
+            "what the page says that matters here, in your own words (never copied: it is not archived)",
+            True,
+        ),
+    ],
+    doc="A public page that is not archived in seeds/, cited for what it says in the editors' words. "
+    "The site shows it as an outside reference that `check` cannot verify.",
+    forbidden=tuple(
+        (
+            key,
+            "outside-excerpt",
+            f"an outside reference cannot be quoted ({key!r}): it is not archived in seeds/, so nothing "
+            "can check the words; say what it says in your own words in 'says'",
+        )
+        for key in ("excerpt", "translation", "quote")
+    ),
+)
+OUTSIDE_CITATIONS = ListOf(OUTSIDE, min_items=1)
+
+REPORT = Obj(
+    "report",
+    [
+        Field("source", Ref("sources"), "the source that reports the event", True),
+        Field(
+            "status",
+            Enum(STATUSES),
+            "what the source says of the event as of its publication: " + ", ".join(STATUSES),
+            True,
+        ),
+        Field("excerpt", Text(), "the words that say so, verbatim, in the article's language", True),
+        Field("translation", Text(), "an English translation of the excerpt", True),
+        Field("by", Ref("actors"), "who gives this status, when the article attributes it to someone"),
+        Field(
+            "also_by",
+            ListOf(Ref("actors"), min_items=1, unique_by=""),
+            "who else gives it, when several give it together; needs `by`",
+        ),
+    ],
+    doc="What one source said of an event when it was published. An event has a report per source; "
+    "list them in the order their sources were published: the last one gives the current status.",
+    verbatim=("source", "excerpt", False),
+    needs=(("also_by", "by"),),
+)
+
+BOUND = Obj(
+    "bound",
+    [
+        Field("date", Date(), "the bound, as precise as the evidence: a year, month or day", True),
+        Field("reason", Text(), "why the event cannot be earlier (or later) than this", True),
+        Field("citations", CITATIONS, "excerpts of the archived articles that support the reason"),
+        Field("references", OUTSIDE_CITATIONS, "outside references that support the reason"),
+    ],
+    doc="A limit on when an event began (not before, or not after, a date), with its reason. "
+    "The engine adds the bounds that the reports' sources imply by themselves.",
+)
+
+RELATIVE = Obj(
+    "relative date",
+    [
+        Field("source", Ref("sources"), "the article whose publication date the words count from", True),
+        Field("words", Text(), "the article's words, verbatim: 'të enjten', 'muajin e kaluar'", True),
+        Field(
+            "cue",
+            Enum(RELATIVE_CUES),
+            "what the words say: a weekday or month by name, or today, yesterday, tomorrow, "
+            "last-/this-/next-week, -month or -year",
+            True,
+        ),
+        Field("day", Int(1, 31), "the day of the month, with a month cue: 1 for '1 July'"),
+        Field(
+            "direction",
+            Enum(("past", "future")),
+            "for a weekday or month: the latest one on or before the article's date (past, the "
+            "default: 'on Thursday', 'in February') or the first on or after it (future: 'until 13 July')",
+        ),
+    ],
+    doc="A date the article gives relative to its own publication date; the engine works it out "
+    "from the source's `published` and says so.",
+    verbatim=("source", "words", False),
+    only_with=(("day", "cue", MONTH_NAMES, False),),
+)
+
+EVENT_DATE = Obj(
+    "event date",
+    [
+        Field("on", Date(), "the (first) day, month or year; its form sets the precision"),
+        Field("end", Date(), "the last day of an event that spans several"),
+        Field("without_year", YearlessDate(), "a month or day the article gives without its year"),
+        Field("relative", RELATIVE, "a date the article gives relative to its own date"),
+        Field("not_before", BOUND, "the earliest the event can have begun, with the reason"),
+        Field("not_after", BOUND, "the latest the event can have begun, with the reason"),
         Field("by", Ref("actors"), "who gives this date, when the article attributes it to someone"),
         Field(
             "also_by",
@@ -595,10 +327,16 @@ MEETING_DATE = Obj(
             "only when the article implies rather than states the date: "
             "the reasoning from the article's own cues",
         ),
+        Field("references", OUTSIDE_CITATIONS, "outside references that give the date"),
     ],
-    doc="When a meeting takes place, as precisely as the sources allow.",
+    doc="When an event took place, as far as anyone knows: an exact date at its precision, a date "
+    "relative to the article's own, a day without its year, and bounds. Leave it out when the "
+    "sources say nothing; the reports' sources still bound the event.",
     ordered=(("on", "end"),),
     needs=(("also_by", "by"),),
+    requires=(("end", "on"),),
+    any_of=("on", "relative", "without_year", "not_before", "not_after"),
+    exclusive=("on", "relative", "without_year"),
 )
 
 PARTICIPANT = Obj(
@@ -611,7 +349,12 @@ PARTICIPANT = Obj(
     doc="An actor taking part in a meeting.",
 )
 
-_ID = Field("id", _id_text(SLUG_HINT), "lowercase slug; must equal the file name without .yaml", True)
+_ID = Field("id", id_text(SLUG_HINT), "lowercase slug; must equal the file name without .yaml", True)
+_FORMER_IDS = Field(
+    "former_ids",
+    ListOf(id_text(SLUG_HINT), min_items=1, unique_by=""),
+    "ids this record had before it was renamed or merged: their pages send readers here",
+)
 _OTHER_NAMES = Field("other_names", ListOf(NAME), "every other spelling, in any language or script")
 _POINTS = Field("points", ListOf(POINT), "cited facts")
 _STATEMENTS = Field("statements", ListOf(STATEMENT), "quoted or reported words")
@@ -624,21 +367,53 @@ SCHEMAS: dict[str, Obj] = {
         "source",
         [
             _ID,
+            _FORMER_IDS,
             Field("seed", Ref("seeds"), "the archived article in seeds/", True),
             Field("language", Lang(), "the article's language (ISO 639-1)", True),
             Field("title", Text(line=True, max_len=300), "an English title written by the editors", True),
-            Field("published", Date(), "publication date, only as far as the article shows it"),
-            Field("published_note", Text(), "how the date was read, or why none is given"),
-            Field("publisher", Text(line=True, max_len=200), "only if the article names it"),
+            Field("outlet", Text(line=True, max_len=200), "the newspaper, agency or site that published it"),
+            Field("author", Text(line=True, max_len=200), "who wrote it, if known"),
             Field("url", Url(), "where the article was published, if known"),
+            Field("published", Date(), "publication date, as precise as its basis shows it"),
+            Field(
+                "published_basis",
+                Enum(("dateline", "outlet-page", "outside-reference", "inferred")),
+                "how the date is known: the article's own date line, the outlet's page, an outside "
+                "reference, or inferred (say how in published_note)",
+            ),
+            Field(
+                "published_references",
+                OUTSIDE_CITATIONS,
+                "the outside references that date the article (published_basis: outside-reference)",
+            ),
+            Field("published_note", Text(), "how the date was read, or why none is given"),
             Field("description", Text(), "what the article covers"),
         ],
         doc="A news article archived in seeds/.",
+        requires=(("published", "published_basis"), ("published_basis", "published")),
+        only_with=(("published_references", "published_basis", ("outside-reference",), True),),
+    ),
+    "references": Obj(
+        "reference",
+        [
+            _ID,
+            _FORMER_IDS,
+            Field("url", Url(), "the page's address", True),
+            Field("outlet", Text(line=True, max_len=200), "the newspaper, agency or site", True),
+            Field("title", Text(line=True, max_len=300), "the page's title", True),
+            Field("published", Date(), "the page's own publication date", True),
+            Field("language", Lang(), "the page's language (ISO 639-1)", True),
+            Field("author", Text(line=True, max_len=200), "who wrote it, if the page says"),
+            Field("description", Text(), "what the page covers, in your own words"),
+        ],
+        doc="An outside reference: a public page not archived in seeds/. It is cited only in the "
+        "editors' own words (never quoted) and shown as unverified.",
     ),
     "actors": Obj(
         "actor",
         [
             _ID,
+            _FORMER_IDS,
             Field("kind", Enum(("person", "state", "organisation")), "person, state or organisation", True),
             Field("name", Text(line=True, max_len=200), "canonical English name", True),
             _OTHER_NAMES,
@@ -657,6 +432,7 @@ SCHEMAS: dict[str, Obj] = {
         "place",
         [
             _ID,
+            _FORMER_IDS,
             Field(
                 "kind",
                 Enum(
@@ -678,6 +454,7 @@ SCHEMAS: dict[str, Obj] = {
         "topic",
         [
             _ID,
+            _FORMER_IDS,
             Field("name", Text(line=True, max_len=200), "short English name", True),
             Field("description", Text(), "what the topic covers"),
             _POINTS,
@@ -686,23 +463,29 @@ SCHEMAS: dict[str, Obj] = {
         doc="A subject that meetings and statements are about.",
     ),
     "meetings": Obj(
-        "meeting",
+        "event",
         [
             _ID,
+            _FORMER_IDS,
             Field("title", Text(line=True, max_len=300), "a short English title", True),
+            Field("kind", Enum(EVENT_KINDS), "what sort of event: " + ", ".join(EVENT_KINDS), True),
             Field(
-                "kind",
-                Enum(("summit", "talks", "visit", "meeting", "ceremony", "conference", "other")),
-                "what sort of meeting",
-                True,
+                "count",
+                Int(1, 10000),
+                "for a series: how many meetings the source counts (a claim about a number)",
             ),
             Field(
-                "status",
-                Enum(("held", "planned", "expected", "reported", "cancelled")),
-                "as of the citing source's publication",
+                "instances",
+                ListOf(Ref("meetings"), min_items=1, unique_by=""),
+                "for a series: the events of it that are recorded one by one",
+            ),
+            Field(
+                "reports",
+                ListOf(REPORT, min_items=1),
+                "each source's report of the event and its status, in order of publication",
                 True,
             ),
-            Field("date", MEETING_DATE, "omit when the sources do not date the meeting"),
+            Field("date", EVENT_DATE, "when it took place, as far as the sources say"),
             Field("place", Ref("places"), "where it takes place"),
             Field("place_by", Ref("actors"), "who says it takes place there, when the article attributes it"),
             Field(
@@ -711,25 +494,37 @@ SCHEMAS: dict[str, Obj] = {
                 "who else says so, when several say it together; needs `place_by`",
             ),
             Field("participants", ListOf(PARTICIPANT, unique_by="actor"), "who takes part"),
+            Field(
+                "requested_by",
+                ListOf(Ref("actors"), min_items=1, unique_by=""),
+                "who requested or called it, when they are not (known to be) taking part",
+            ),
+            Field("part_of", Ref("meetings"), "the larger event this one is part of (talks during a visit)"),
             Field("summary", Text(), "one paragraph, only what the citations support", True),
             _POINTS,
             _STATEMENTS,
             Field("topics", ListOf(Ref("topics"), unique_by=""), "topic ids"),
-            Field("related", ListOf(Ref("meetings"), unique_by=""), "ids of related meetings"),
-            Field("citations", CITATIONS, "excerpts establishing the meeting, its date and place", True),
+            Field("related", ListOf(Ref("meetings"), unique_by=""), "ids of related events"),
+            Field("citations", CITATIONS, "more excerpts establishing the event, its date and place"),
         ],
-        doc="A meeting, visit or talks: held, planned, expected, reported or cancelled.",
+        doc="An event: a meeting, visit, talks, ceremony or conference; a process (negotiations over "
+        "months); or a series known only by its count. One record however many sources report it.",
         needs=(("place_also_by", "place_by"),),
+        only_with=(("count", "kind", ("series",), True), ("instances", "kind", ("series",), False)),
     ),
 }
 
 
 # What `check` verifies that a JSON Schema cannot express; said in every exported schema.
 BEYOND_JSON_SCHEMA = (
-    "the id equals the file name; every id and seed file named exists; excerpts, quotes and "
-    "name spellings are found verbatim in the cited article; dates are in order (start before end) "
-    "and real (February 29 only in leap years); participants are not listed twice; a meeting "
-    "marked held is cited by a source published on or after it"
+    "the id equals the file name and is no record's former id; every id and seed file named "
+    "exists; excerpts, quotes, relative-date words and name spellings are found verbatim in the "
+    "cited article; dates are in order (start before end) and real (February 29 only in leap "
+    "years); participants are not listed twice; an event's reports are listed in the order their "
+    "sources were published, and its date, bounds and reports agree: a source published before "
+    "the event's earliest possible date cannot report it held, nor one published after its latest "
+    "possible date report it expected; a relative date's source has a publication date; part_of "
+    "has no cycles; a series' instances are not series, and it counts at least as many"
 )
 
 

@@ -1,9 +1,11 @@
 """Pure validation: documents and seeds in, problems out.
 
 Per file first (the schema in ``schema.py``, the id matching the file name),
-then across files: ids unique, references resolve, excerpts found verbatim in
-their seed, a meeting reported as held cited by a source published on or after
-it. Every problem is collected; nothing stops at the first.
+then across files: ids unique and no record's former id, references resolve,
+excerpts found verbatim in their seed, each event's date, bounds and reports in
+agreement with its sources' publication dates (``dating.py``), and the
+structure between events sound (no part_of cycles, series apart). Every problem
+is collected; nothing stops at the first.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .dating import date_event, format_date
 from .errors import Problem
 from .loader import Content, Document, FieldPath, format_path
+from .records import record
 from .schema import SCHEMAS, SLUG, Checker, date_le, did_you_mean
 
 _QUOTES = str.maketrans(
@@ -77,7 +81,7 @@ def _check_file(doc: Document, problems: list[Problem]) -> _FileResult:
 
     def emit(path: FieldPath, code: str, message: str) -> None:
         result.valid = False
-        key = code == "unknown-key"
+        key = code in ("unknown-key", "outside-excerpt")  # a key that should not be there: point at it
         problems.append(Problem(doc.loc(path, key=key), code, message, format_path(path)))
 
     checker = Checker(emit)
@@ -157,6 +161,7 @@ def validate(
             ids[r.doc.kind][data["id"]] = r.doc
     known: dict[str, set[str]] = {kind: set(docs) for kind, docs in ids.items()}
     known["seeds"] = set(content.seeds)
+    former = _former_ids(results, ids, problems)
     # Files that exist but are broken (unreadable, or with a bad or mismatched id) have their own
     # problem; a reference to them is not reported again as "not found".
     broken = content.unreadable | {(r.doc.kind, r.doc.stem) for r in results if not r.valid}
@@ -164,25 +169,121 @@ def validate(
     sources = ids["sources"]
     # What the checks across files read besides the file itself: unchanged, an unchanged
     # file's results are reused (a long-running process re-checks only what an edit touches).
-    context = (known, broken, tuple(sources.values()), tuple(content.seeds.items()))
+    context = (known, broken, former, tuple(sources.values()), tuple(content.seeds.items()))
     kept_across = across.results if across is not None and across.context == context else {}
     now_across: dict[str, tuple[_FileResult, list[Problem]]] = {}
     for r in results:
         kept = kept_across.get(r.doc.file)
         found = kept[1] if kept is not None and kept[0] is r else None
         if found is None:
-            found = _check_across(r, known, broken, sources, content.seeds)
+            found = _check_across(r, known, broken, former, sources, content.seeds)
         now_across[r.doc.file] = (r, found)
         problems.extend(found)
     if across is not None:
         across.context, across.results = context, now_across
+    problems.extend(_check_structure(ids["meetings"], known, broken))
     return sorted(set(problems))
+
+
+def _former_ids(
+    results: list[_FileResult], ids: dict[str, dict[str, Document]], problems: list[Problem]
+) -> dict[tuple[str, str], str]:
+    """(kind, former id) -> the id now; a former id still in use, or claimed twice, is a problem."""
+    claims: dict[tuple[str, str], list[tuple[Document, int]]] = {}
+    for r in results:
+        data = r.doc.data
+        if not r.valid or not isinstance(data, dict):
+            continue
+        for i, old in enumerate(data.get("former_ids") or ()):
+            path: FieldPath = ("former_ids", i)
+            kind = r.doc.kind
+            if old == data["id"]:
+                message = f"{old!r} is this record's own id"
+                problems.append(Problem(r.doc.loc(path), "former-id", message, format_path(path)))
+            elif old in ids[kind]:
+                problems.append(
+                    Problem(
+                        r.doc.loc(path),
+                        "former-id",
+                        f"{old!r} is still the id of {ids[kind][old].file}: a former id's address "
+                        "sends readers to this record, so it cannot belong to another",
+                        format_path(path),
+                    )
+                )
+            else:
+                claims.setdefault((kind, old), []).append((r.doc, i))
+    former: dict[tuple[str, str], str] = {}
+    for (kind, old), claimants in claims.items():
+        if len(claimants) == 1:
+            former[(kind, old)] = claimants[0][0].data["id"]
+            continue
+        for doc, i in claimants:
+            others = ", ".join(d.file for d, _ in claimants if d is not doc)
+            path = ("former_ids", i)
+            problems.append(
+                Problem(
+                    doc.loc(path),
+                    "former-id",
+                    f"{old!r} is also a former id of {others}: an old address can lead to one record only",
+                    format_path(path),
+                )
+            )
+    return former
+
+
+def _check_structure(
+    events: dict[str, Document], known: dict[str, set[str]], broken: set[tuple[str, str]]
+) -> list[Problem]:
+    """Between events: part_of without cycles, a series' instances single events it can hold."""
+    problems: list[Problem] = []
+    data = {eid: doc.data for eid, doc in events.items() if ("meetings", eid) not in broken}
+    for eid, d in data.items():
+        doc = events[eid]
+        parent = d.get("part_of")
+        if isinstance(parent, str) and parent in data:
+            seen = [eid]
+            while isinstance(parent, str) and parent in data and parent not in seen:
+                seen.append(parent)
+                parent = data[parent].get("part_of")
+            if parent == eid:
+                cycle = " -> ".join([*seen, eid])
+                problems.append(
+                    Problem(
+                        doc.loc(("part_of",)),
+                        "part-of",
+                        f"part_of goes round in a circle: {cycle}",
+                        "part_of",
+                    )
+                )
+        instances = d.get("instances") or []
+        for i, inst in enumerate(instances):
+            if isinstance(inst, str) and inst in data and data[inst].get("kind") == "series":
+                problems.append(
+                    Problem(
+                        doc.loc(("instances", i)),
+                        "instances",
+                        f"{inst!r} is itself a series: a series' instances are single events",
+                        f"instances[{i}]",
+                    )
+                )
+        count = d.get("count")
+        if isinstance(count, int) and len(instances) > count:
+            problems.append(
+                Problem(
+                    doc.loc(("count",)),
+                    "instances",
+                    f"the series counts {count} but lists {len(instances)} instances",
+                    "count",
+                )
+            )
+    return problems
 
 
 def _check_across(
     r: _FileResult,
     known: dict[str, set[str]],
     broken: set[tuple[str, str]],
+    former: dict[tuple[str, str], str],
     sources: dict[str, Document],
     seeds: dict[str, str],
 ) -> list[Problem]:
@@ -192,13 +293,14 @@ def _check_across(
     for kind, ref, path in r.refs:
         if ref not in known[kind] and (kind, ref) not in broken:
             where = "seeds/" if kind == "seeds" else f"content/{kind}/"
+            now = former.get((kind, ref))
+            hint = (
+                f": it is a former id of {now!r}; refer to {now!r}"
+                if now is not None
+                else did_you_mean(ref, known[kind])
+            )
             problems.append(
-                Problem(
-                    doc.loc(path),
-                    "reference",
-                    f"{ref!r} not found in {where}{did_you_mean(ref, known[kind])}",
-                    format_path(path),
-                )
+                Problem(doc.loc(path), "reference", f"{ref!r} not found in {where}{hint}", format_path(path))
             )
     for path, source_id, text, name, fold, needle in r.verbatim:
         source = sources.get(source_id)
@@ -218,7 +320,7 @@ def _check_across(
                 )
             )
     if doc.kind == "meetings" and r.valid:
-        problems.extend(_check_held(doc, sources))
+        problems.extend(_check_event(doc, sources, broken))
     if doc.kind == "actors" and r.valid and doc.data.get("affiliation") == doc.data.get("id"):
         problems.append(
             Problem(
@@ -244,37 +346,41 @@ def _snippet(text: str, width: int = 60) -> str:
     return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
 
 
-def _citing_sources(data: dict[str, Any]) -> set[str]:
-    found: set[str] = set()
-    for cit in data.get("citations") or []:
-        found.add(cit["source"])
-    for point in data.get("points") or []:
-        for cit in point["citations"]:
-            found.add(cit["source"])
-    return found
-
-
-def _check_held(doc: Document, sources: dict[str, Document]) -> list[Problem]:
-    """A meeting reported as held needs a citing source published on or after its date."""
-    data = doc.data
-    if data.get("status") != "held" or not data.get("date"):
-        return []
-    start = data["date"]["on"]
-    dated = {}
-    for sid in _citing_sources(data):
+def _check_event(doc: Document, sources: dict[str, Document], broken: set[tuple[str, str]]) -> list[Problem]:
+    """An event's reports in order of publication, and its date, bounds and reports in agreement."""
+    event = record(doc)
+    published: dict[str, str | None] = {}
+    unknown: set[str] = set()  # missing or broken: they have problems of their own
+    for sid in event.dating_sources:
         src = sources.get(sid)
-        published = src.data.get("published") if src and isinstance(src.data, dict) else None
-        if isinstance(published, str):
-            dated[sid] = published
-    if not dated or any(date_le(start, pub) for pub in dated.values()):
-        return []
-    listing = ", ".join(f"{sid} ({pub})" for sid, pub in sorted(dated.items()))
-    return [
-        Problem(
-            doc.loc(("status",)),
-            "held-before-source",
-            f"status is 'held' but the meeting ({start}) is after every citing source: {listing}; "
-            "use 'planned' or 'expected', or cite a later source",
-            "status",
-        )
-    ]
+        if src is None or ("sources", sid) in broken or not isinstance(src.data, dict):
+            unknown.add(sid)
+        else:
+            published[sid] = src.data.get("published")
+    problems: list[Problem] = []
+    dated = [(rep.source, published.get(rep.source)) for rep in event.reports]
+    for j, (later, pub_j) in enumerate(dated):
+        for earlier, pub_i in dated[:j]:
+            if pub_i is not None and pub_j is not None and not date_le(pub_i, pub_j):
+                path: FieldPath = ("reports", j, "source")
+                problems.append(
+                    Problem(
+                        doc.loc(path),
+                        "report-order",
+                        f"{later!r} (published {format_date(pub_j)}) is listed after {earlier!r} "
+                        f"(published {format_date(pub_i)}): list reports in the order their sources "
+                        "were published; the last one gives the current status",
+                        format_path(path),
+                    )
+                )
+                break
+    for path, code, message in date_event(event, published)[1]:
+        if (
+            code == "relative-date"
+            and event.date
+            and event.date.relative
+            and event.date.relative.source in unknown
+        ):
+            continue
+        problems.append(Problem(doc.loc(path), code, message, format_path(path)))
+    return problems

@@ -36,7 +36,7 @@ def test_check_exit_codes(sample: Project, capsys: pytest.CaptureFixture[str]) -
     )
     assert _run(sample, "check") == 1
     err = capsys.readouterr().err
-    assert "content/meetings/2024-11-choe-lavrov-moscow.yaml:4:9: error[enum] (status)" in err
+    assert "content/meetings/2024-11-choe-lavrov-moscow.yaml:6:13: error[enum] (reports[0].status)" in err
     assert err.rstrip().endswith("1 problem found.")
     assert _run(sample, "check", "--format", "nonsense") == 2
     assert _run(sample, "frobnicate") == 2
@@ -52,7 +52,7 @@ def test_check_formats(sample: Project, capsys: pytest.CaptureFixture[str]) -> N
     assert problems == [
         {
             "file": "content/meetings/2024-11-choe-lavrov-moscow.yaml",
-            "line": 8,
+            "line": 12,
             "col": 8,
             "code": "reference",
             "path": "place",
@@ -61,7 +61,7 @@ def test_check_formats(sample: Project, capsys: pytest.CaptureFixture[str]) -> N
     ]
     assert _run(sample, "check", "--format", "github") == 1
     assert capsys.readouterr().err.strip() == (
-        "::error file=content/meetings/2024-11-choe-lavrov-moscow.yaml,line=8,col=8,title=reference::"
+        "::error file=content/meetings/2024-11-choe-lavrov-moscow.yaml,line=12,col=8,title=reference::"
         "place: 'moskow' not found in content/places/ (did you mean 'moscow'?)"
     )
 

@@ -24,11 +24,21 @@ STUBS = {
     "content/actors/russia.yaml": "id: russia\nkind: state\nname: Russia\n",
     "content/actors/choe-son-hui.yaml": "id: choe-son-hui\nkind: person\nname: Choe Son Hui\n",
     "content/places/moscow.yaml": "id: moscow\nkind: city\nname: Moscow\n",
+    "content/actors/united-states.yaml": "id: united-states\nkind: state\nname: United States\n",
+    "content/actors/kim-jong-un.yaml": "id: kim-jong-un\nkind: person\nname: Kim Jong Un\n",
+    "content/actors/vladimir-putin.yaml": "id: vladimir-putin\nkind: person\nname: Vladimir Putin\n",
+    "content/sources/kim-putin-expected-sq.yaml": (
+        "id: kim-putin-expected-sq\nseed: 004_fea4830ee9b7d6af.txt\nlanguage: sq\n"
+        'title: Kim expected to meet Putin\npublished: "2023-09"\npublished_basis: dateline\n'
+    ),
 }
 STUB_CITATION = {
     "russia": "Rusinë",
     "choe-son-hui": "Choe Son Hui",
     "moscow": "Moskë",
+    "united-states": "Shtetet e Bashkuara",
+    "kim-jong-un": "Kim Jong Un",
+    "vladimir-putin": "Vladimir Putin",
 }
 # The three mistakes the "When check finds problems" section describes.
 MISTAKES = [
@@ -85,12 +95,21 @@ def _example_project(root: Path) -> dict[str, str]:
     }
     (root / "seeds").mkdir(parents=True)
     shutil.copy2(REPO / "seeds/003_0593ca0994ca8188.txt", root / "seeds")
-    source = next(Path(f).stem for f in files if f.startswith("content/sources/"))
+    for title, body in blocks.items():  # an invented article the second example shows
+        if title.startswith("seeds/"):
+            (root / title).write_text(body, encoding="utf-8")
+    source = "choe-lavrov-moscow-sq"
+    shutil.copy2(REPO / "seeds/004_fea4830ee9b7d6af.txt", root / "seeds")
     for rel, text in STUBS.items():
-        if rel not in files:
+        if rel not in files and Path(rel).stem in STUB_CITATION:
             excerpt = STUB_CITATION[Path(rel).stem]
-            citation = f"  - source: {source}\n    excerpt: {excerpt}\n    translation: {excerpt}\n"
+            cited = (
+                "kim-putin-expected-sq" if rel.endswith(("states.yaml", "un.yaml", "putin.yaml")) else source
+            )
+            citation = f"  - source: {cited}\n    excerpt: {excerpt}\n    translation: {excerpt}\n"
             files[rel] = f"{text}citations:\n{citation}"
+        elif rel not in files:
+            files[rel] = text
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")

@@ -150,7 +150,7 @@ CASES = [
             "        translation: announced",
             "        source: article-2024-11\n        translation: announced",
         ),
-        (f"{M}:23:9: error[duplicate-key] duplicate key 'source' (first defined on line 21)",),
+        (f"{M}:27:9: error[duplicate-key] duplicate key 'source' (first defined on line 25)",),
     ),
     # schema
     Case(
@@ -176,7 +176,7 @@ CASES = [
     Case(
         "wrong-type-bool",
         lambda r: _edit(r, M, "    quote: arrinte", "    direct: 'yes'\n    quote: arrinte"),
-        (f"{M}:27:13: error[type] (statements[0].direct) expected true or false, found text",),
+        (f"{M}:31:13: error[type] (statements[0].direct) expected true or false, found text",),
     ),
     Case(
         "bad-enum",
@@ -191,7 +191,7 @@ CASES = [
     Case(
         "null-in-list",
         lambda r: _edit(r, M, "topics: [arms]", "topics: [~]"),
-        (f"{M}:29:10: error[type] (topics[0]) expected text, found nothing (null)",),
+        (f"{M}:33:10: error[type] (topics[0]) expected text, found nothing (null)",),
     ),
     Case(
         "missing-required",
@@ -212,26 +212,26 @@ CASES = [
     Case(
         "impossible-date",
         lambda r: _edit(r, M, 'on: "2024-11"', 'on: "2019-02-30"'),
-        (f"{M}:6:7: error[date] (date.on) '2019-02-30' is not a real day: that month has 28 days",),
+        (f"{M}:10:7: error[date] (date.on) '2019-02-30' is not a real day: that month has 28 days",),
     ),
     Case(
         "end-before-start",
         lambda r: _edit(r, M, 'on: "2024-11"', 'on: "2024-11-05"\n  end: "2024-11-04"'),
-        (f"{M}:7:8: error[date-order] (date.end) end 2024-11-04 is before on 2024-11-05",),
+        (f"{M}:11:8: error[date-order] (date.end) end 2024-11-04 is before on 2024-11-05",),
     ),
     # ids and references
     Case(
         "dangling-reference",
         lambda r: _edit(r, M, "topics: [arms]", "topics: [armz]"),
         (
-            f"{M}:29:10: error[reference] (topics[0]) 'armz' not found in content/topics/ "
+            f"{M}:33:10: error[reference] (topics[0]) 'armz' not found in content/topics/ "
             "(did you mean 'arms'?)",
         ),
     ),
     Case(
         "reference-path",
         lambda r: _edit(r, M, "place: moscow", "place: ../../etc/passwd"),
-        (f"{M}:8:8: error[format] (place) '../../etc/passwd' does not match",),
+        (f"{M}:12:8: error[format] (place) '../../etc/passwd' does not match",),
     ),
     Case(
         "duplicate-id",
@@ -278,7 +278,7 @@ CASES = [
         "excerpt-not-in-seed",
         lambda r: _edit(r, M, "    quote: arrinte", "    quote: arriti"),
         (
-            f"{M}:27:12: error[not-in-seed] (statements[0].quote) quote not found verbatim in "
+            f"{M}:31:12: error[not-in-seed] (statements[0].quote) quote not found verbatim in "
             "seeds/003_0593ca0994ca8188.txt (source 'article-2024-11'): 'arriti një fitore të madhe'",
         ),
     ),
@@ -359,7 +359,7 @@ CASES = [
         "symlink-kind-folder",
         _symlink_kind_folder,
         ("content/topics: error[symlink] symbolic links are not allowed in content: copy the file",),
-        problems=3,  # and the two meetings' references to the topic 'arms' are dangling
+        problems=4,  # and the three events' references to the topic 'arms' are dangling
     ),
     Case(
         "fifo",
@@ -646,10 +646,24 @@ seed: 900_hostile.txt
 language: en
 title: {t("sources.title")}
 published: "2024-11"
+published_basis: outside-reference
+published_references:
+  - reference: hostile-reference
+    says: {t("sources.published_references.says", True)}
 published_note: {t("sources.published_note", True)}
-publisher: {t("sources.publisher")}
+outlet: {t("sources.outlet")}
+author: {t("sources.author")}
 url: "https://example.org/a_b?c=1&d=*x*#frag"
 description: {t("sources.description", True)}
+""",
+        "references/hostile-reference": f"""id: hostile-reference
+url: "https://example.org/ref_1?c=1&d=*x*#frag"
+outlet: {t("references.outlet")}
+title: {t("references.title")}
+published: "2024-11-01"
+language: en
+author: {t("references.author")}
+description: {t("references.description", True)}
 """,
         "actors/hostile-actor": f"""id: hostile-actor
 kind: person
@@ -702,10 +716,34 @@ points:
         "meetings/hostile-meeting": f"""id: hostile-meeting
 title: {t("meetings.title")}
 kind: talks
-status: held
+reports:
+  - source: hostile-source
+    status: held
+    excerpt: {t("meetings.reports.excerpt", True, verbatim=True)}
+    translation: {t("meetings.reports.translation", True)}
 date:
-  on: "2024-11-05"
+  relative:
+    source: hostile-source
+    words: {t("meetings.date.relative.words", True, verbatim=True)}
+    cue: this-month
+  not_before:
+    date: "2024"
+    reason: {t("meetings.date.not_before.reason", True)}
+    citations:
+{citations("meetings.date.not_before", "      ")}    references:
+      - reference: hostile-reference
+        says: {t("meetings.date.not_before.references.says", True)}
+  not_after:
+    date: "2025"
+    reason: {t("meetings.date.not_after.reason", True)}
+    citations:
+{citations("meetings.date.not_after", "      ")}    references:
+      - reference: hostile-reference
+        says: {t("meetings.date.not_after.references.says", True)}
   inferred: {t("meetings.date.inferred", True)}
+  references:
+    - reference: hostile-reference
+      says: {t("meetings.date.references.says", True)}
 place: hostile-place
 participants:
   - actor: hostile-actor
@@ -822,6 +860,7 @@ HOSTILE_PAGES = [
         ("topics", "topic"),
         ("sources", "source"),
         ("meetings", "meeting"),
+        ("references", "reference"),
     )
 ]
 
@@ -874,6 +913,7 @@ TITLE_FIELDS = {
     "topics/hostile-topic.html": "topics.name",
     "sources/hostile-source.html": "sources.title",
     "meetings/hostile-meeting.html": "meetings.title",
+    "references/hostile-reference.html": "references.title",
 }
 
 

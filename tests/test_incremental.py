@@ -33,7 +33,11 @@ def _same_as_full(regen: Regenerator, project: Project) -> None:
 NEW_MEETING = """id: 2024-11-extra
 title: A second meeting in Moscow
 kind: talks
-status: held
+reports:
+  - source: article-2024-11
+    status: held
+    excerpt: Ministri i Jashtëm rus Sergej Lavrov
+    translation: Russian Foreign Minister Sergei Lavrov
 date:
   on: "2024-11"
 place: moscow
@@ -74,8 +78,38 @@ EDITS: list[tuple[str, Callable[[Project], None]]] = [
         "topic removed",
         lambda p: (
             _edit(p, MEETING, "topics: [arms]", "topics: []"),
-            _edit(p, "content/meetings/2023-09-kim-putin-expected.yaml", "topics: [arms]", "topics: []"),
+            _edit(p, "content/meetings/kim-putin-russia-2023.yaml", "topics: [arms]", "topics: []"),
+            _edit(
+                p, "content/meetings/un-security-council-missile-test.yaml", "topics: [arms]", "topics: []"
+            ),
             (p.root / "content/topics/arms.yaml").unlink(),
+        ),
+    ),
+    # A source's date places the events it reports: their dates, bounds and pages follow it.
+    (
+        "source date",
+        lambda p: _edit(
+            p, "content/sources/article-2024-11.yaml", 'published: "2024-11"', 'published: "2024-11-02"'
+        ),
+    ),
+    (
+        "report added",
+        lambda p: _edit(
+            p,
+            "content/meetings/un-security-council-missile-test.yaml",
+            "reports:\n",
+            "reports:\n  - source: wire-2023-09-14\n    status: planned\n    excerpt: the agency reported\n"
+            "    translation: the agency reported\n",
+        ),
+    ),
+    (
+        "former id",
+        lambda p: _edit(p, MEETING, "title: Choe", "former_ids: [choe-lavrov-talks]\ntitle: Choe"),
+    ),
+    (
+        "part of",
+        lambda p: _edit(
+            p, "content/meetings/choe-lavrov-plaque.yaml", "part_of: 2024-11-choe-lavrov-moscow\n", ""
         ),
     ),
     (

@@ -95,6 +95,7 @@ def test_bom_is_refused(project: Path) -> None:
 def test_layout_problems(project: Path) -> None:
     _write(project, "content/actors/a.yml", "id: a\n")
     _write(project, "content/people/b.yaml", "id: b\n")
+    _write(project, "content/meetngs/f.yaml", "id: f\n")
     _write(project, "content/c.yaml", "id: c\n")
     (project / "content/actors/d.yaml").mkdir()
     outside = _write(project, "elsewhere.yaml", "id: e\n")
@@ -103,12 +104,14 @@ def test_layout_problems(project: Path) -> None:
     assert problems == [
         "content/actors/a.yml: error[layout] content files end in .yaml (rename .yml to .yaml)",
         "content/actors/d.yaml: error[layout] unexpected folder: content holds only the folders "
-        "actors, meetings, places, sources, topics",
+        "actors, meetings, places, references, sources, topics",
         "content/actors/e.yaml: error[symlink] symbolic links are not allowed in content: copy the file",
         "content/c.yaml: error[layout] files belong in content/<kind>/<id>.yaml, kind one of "
-        "actors, meetings, places, sources, topics",
+        "actors, meetings, places, references, sources, topics",
+        "content/meetngs: error[layout] unexpected folder: content holds only the folders "
+        "actors, meetings, places, references, sources, topics (did you mean 'meetings'?)",
         "content/people: error[layout] unexpected folder: content holds only the folders "
-        "actors, meetings, places, sources, topics",
+        "actors, meetings, places, references, sources, topics",
     ]
 
 

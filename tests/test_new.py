@@ -13,10 +13,17 @@ from generator.build import Project
 from generator.cli import main
 from generator.loader import load_content
 from generator.new import skeleton
-from generator.schema import SCHEMAS, Bool, Date, Enum, Lang, ListOf, Obj, Ref, Text, Type, Url
+from generator.schema import SCHEMAS, SLUG, Bool, Date, Enum, Int, Lang, ListOf, Obj, Ref, Text, Type, Url
 from generator.validate import validate
 
-KINDS = {"source": "sources", "actor": "actors", "place": "places", "meeting": "meetings", "topic": "topics"}
+KINDS = {
+    "source": "sources",
+    "actor": "actors",
+    "place": "places",
+    "meeting": "meetings",
+    "topic": "topics",
+    "reference": "references",
+}
 
 # A value check accepts in the sample project, for each type of field.
 REFS = {
@@ -26,6 +33,7 @@ REFS = {
     "places": "moscow",
     "topics": "arms",
     "meetings": "2024-11-choe-lavrov-moscow",
+    "references": "example-news-2023-09-14",
 }
 VERBATIM = "Moskë"  # in seed 003, so it passes as an excerpt, a quote or a spelling
 
@@ -34,24 +42,32 @@ def _run(project: Project, *args: str) -> int:
     return main(["--project", str(project.root), *args])
 
 
-def _field_type(kind: str, path: str) -> Type:
-    """The schema type at a problem's field path, e.g. ``citations[0].source``."""
+def _field_type(kind: str, path: str) -> tuple[Obj, Type]:
+    """The schema type at a problem's field path, e.g. ``citations[0].source``, and its object."""
     t: Type = SCHEMAS[kind]
+    parent = SCHEMAS[kind]
     for part in re.findall(r"[^.\[\]]+", path):
         if part.isdigit():
             assert isinstance(t, ListOf)
             t = t.item
         else:
             assert isinstance(t, Obj)
-            t = t.field(part).type
-    return t
+            parent, t = t, t.field(part).type
+    return parent, t
 
 
-def _good_value(t: Type) -> Any:
+def _good_value(
+    t: Type, name: str = "", parent: Obj | None = None, live: frozenset[str] = frozenset()
+) -> Any:
     if isinstance(t, Ref):
         return REFS[t.kind]
     if isinstance(t, Enum):
-        return t.values[0]
+        # A choice that a field given depends on (kind: series, for a count) takes the value it needs.
+        rules = parent.only_with if parent else ()
+        needed = [values[0] for field, other, values, _ in rules if other == name and field in live]
+        return needed[0] if needed else t.values[0]
+    if isinstance(t, Int):
+        return t.minimum
     if isinstance(t, Lang):
         return "sq"
     if isinstance(t, Date):
@@ -61,6 +77,8 @@ def _good_value(t: Type) -> Any:
     if isinstance(t, Url):
         return "https://example.org/article"
     if isinstance(t, Text):
+        if t.pattern == SLUG:
+            return "an-old-id"
         return "Latn" if t.pattern == r"^[A-Z][a-z]{3}$" else VERBATIM
     raise AssertionError(f"no good value for {t!r}")
 
@@ -81,10 +99,12 @@ def _placeholder_lines(text: str) -> list[int]:
 def _fill(path: Path, kind: str, problems: list[dict[str, Any]]) -> None:
     """Replace each reported placeholder with a good value of its field's type."""
     lines = path.read_text(encoding="utf-8").splitlines()
+    live = frozenset(part for p in problems for part in re.findall(r"[^.\[\]]+", p["path"]))
     for p in problems:
         line, col = p["line"] - 1, p["col"] - 1
         assert lines[line][col : col + 2] == '""', (p, lines[line])
-        good = _good_value(_field_type(kind, p["path"]))
+        parent, t = _field_type(kind, p["path"])
+        good = _good_value(t, p["path"].split(".")[-1], parent, live)
         if re.search(r"also_by\[\d+\]$", p["path"]):  # may not repeat `by`, which got REFS too
             good = "north-korea"
         value = json.dumps(good, ensure_ascii=False)

@@ -35,12 +35,12 @@ def test_long_listings_are_split(tiny_limit: None) -> None:
     assert "| Name | Meetings |" not in index  # the full table is gone
     assert "[Sergei Lavrov](../actors/sergei-lavrov.md)" in files["letters/actors-s.md"].decode()
     topic = files["topics/arms.md"].decode()
-    assert "The latest 1 of 2 meetings" in topic
-    assert "2024-11-choe-lavrov-moscow.md" in topic
-    assert "2023-09-kim-putin-expected.md" not in topic  # the earlier one is left to the downloads
+    assert "The latest 1 of 3 meetings" in topic
+    assert "un-security-council-missile-test.md" in topic
+    assert "kim-putin-russia-2023.md" not in topic  # the earlier ones are left to the downloads
     timeline = files["timeline.md"].decode()
-    assert "| [2023](dates/2023.md) | 1 |" in timeline
-    assert "| Date | Meeting |" not in timeline
+    assert "| [2023](dates/2023.md) | 3 |" in timeline
+    assert "| Date | Event |" not in timeline
 
 
 def test_split_site_builds_strictly(tiny_limit: None, sample: Project) -> None:

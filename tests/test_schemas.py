@@ -21,10 +21,12 @@ from generator.new import skeleton
 from generator.schema import (
     BEYOND_JSON_SCHEMA,
     SCHEMAS,
+    SLUG,
     Bool,
     Checker,
     Date,
     Enum,
+    Int,
     Lang,
     ListOf,
     Obj,
@@ -32,6 +34,7 @@ from generator.schema import (
     Text,
     Type,
     Url,
+    YearlessDate,
     json_schema,
 )
 from generator.schemafiles import exported_files
@@ -90,6 +93,7 @@ GOOD_VALUES: dict[str, Any] = {
     "places": "moscow",
     "topics": "arms",
     "meetings": "2024-11-choe-lavrov-moscow",
+    "references": "example-news-2023-09-14",
 }
 
 
@@ -102,11 +106,17 @@ def _good(t: Type) -> Any:
         return "el"
     if isinstance(t, Date):
         return "2024-11-05"
+    if isinstance(t, YearlessDate):
+        return "07-01"
+    if isinstance(t, Int):
+        return t.minimum
     if isinstance(t, Bool):
         return False
     if isinstance(t, Url):
         return "https://example.org/a?b=c"
     if isinstance(t, Text):
+        if t.pattern == SLUG:
+            return "a-former-id"
         return "Grek" if t.pattern == r"^[A-Z][a-z]{3}$" else "Filled in."
     raise AssertionError(t)
 
@@ -118,6 +128,11 @@ def _fill(t: Type, value: Any) -> Any:
         for extra, base in t.needs:  # a list that extends a single field may not repeat it
             if extra in out and base in out:
                 out[extra] = [v for v in out[extra] if v != out[base]] or ["north-korea"]
+        for name in t.exclusive[1:]:  # of fields that exclude each other, keep the first
+            out.pop(name, None)
+        for name, other, values, _ in t.only_with:  # a field allowed only with a value: choose it
+            if name in out:
+                out[other] = values[0]
         return out
     if isinstance(t, ListOf):
         return [_fill(t.item, v) for v in value]
