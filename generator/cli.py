@@ -107,8 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             site = check(project)
             print(
-                f"OK: {len(site.meetings)} meetings, {len(site.actors)} actors, {len(site.places)} places, "
-                f"{len(site.topics)} topics, {len(site.sources)} sources; no problems."
+                f"OK: {len(site.meetings)} events, {len(site.actors)} actors, {len(site.places)} places, "
+                f"{len(site.topics)} topics, {len(site.sources)} sources, {len(site.references)} outside "
+                "references; no problems."
             )
         elif args.command == "generate":
             stats = generate(project)

@@ -35,6 +35,25 @@ def format_date(value: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
+def format_range(on: str, end: str | None) -> str:
+    """A date, or a span of dates written once: '27–28 February 2019', '25 July – 2 August 2023'."""
+    if not end or end == on:
+        return format_date(on)
+    if len(on) == len(end) == 10 and on[:4] == end[:4]:
+        first = dt.date.fromisoformat(on)
+        if on[:7] == end[:7]:
+            return f"{first.day}–{format_date(end)}"
+        return f"{first.day} {MONTHS[first.month - 1]} – {format_date(end)}"
+    if len(on) == len(end) == 7 and on[:4] == end[:4]:
+        return f"{MONTHS[int(on[5:]) - 1]} – {format_date(end)}"
+    return f"{format_date(on)} – {format_date(end)}"
+
+
+def format_upper(value: str) -> str:
+    """The latest date of a bound: a year reads 'the end of 2025', a month or a day as itself."""
+    return f"the end of {value}" if len(value) == 4 else format_date(value)
+
+
 def format_yearless(value: str) -> str:
     """``07`` -> July; ``07-01`` -> 1 July."""
     month = MONTHS[int(value[:2]) - 1]
@@ -195,7 +214,7 @@ def days(start: str, end: str | None) -> list[str]:
 def describe(d: Dating) -> str:
     """An event's date in plain English: '5 April 2019', 'by November 2024', '1 July (year not stated)'."""
     if d.on is not None:
-        text = format_date(d.on) + (f" – {format_date(d.end)}" if d.end else "")
+        text = format_range(d.on, d.end)
         return (
             f"{text} (year not stated; the only {format_yearless(d.without_year)} within the bounds)"
             if (d.year_from_bounds and d.without_year)
@@ -215,9 +234,9 @@ def _span_text(d: Dating) -> str:
     lo = d.lower.date if d.lower is not None else None
     hi = d.upper.date if d.upper is not None else None
     if lo is not None and hi is not None:
-        return f"between {format_date(lo)} and {format_date(hi)}"
+        return f"between {format_date(lo)} and {format_upper(hi)}"
     if hi is not None:
-        return f"by {format_date(hi)}"
+        return f"by {format_upper(hi)}"
     if lo is not None:
         return f"not before {format_date(lo)}"
     return ""

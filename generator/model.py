@@ -343,6 +343,9 @@ def build_site(
     date_meetings: dict[str, list[str]] = defaultdict(list)
     parts: dict[str, list[str]] = defaultdict(list)
     people: dict[str, set[str]] = defaultdict(set)  # whole encounter -> everyone in it or its parts
+    # whole encounter -> who met whom in it: the pairs of each part (and of the whole) on their own, so
+    # two people in different parts of a visit are not counted as having met
+    paired: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for mid in timeline:  # in time order, so the lists of events below need no sorting
         m = meetings[mid]
         for r in m.related:
@@ -353,7 +356,10 @@ def build_site(
         for k in sorted(dating[mid].certain_keys()):
             date_meetings[k].append(mid)
         if m.encounter:
-            people[_whole(meetings, mid)].update(p.actor for p in m.participants)
+            whole = _whole(meetings, mid)
+            here = sorted({p.actor for p in m.participants})
+            people[whole].update(here)
+            paired[whole].update((x, y) for i, x in enumerate(here) for y in here[i + 1 :])
         add(m)
     others: tuple[dict[str, Any], ...] = (sources, actors, places, topics)
     for records in others:
@@ -368,8 +374,10 @@ def build_site(
         tally = met if status == "held" else expected if status in NOT_YET else None
         for person in sorted(people[whole]):
             encounters[person].append(whole)
-            if tally is not None:
-                tally[person].update(people[whole] - {person})
+        if tally is not None:
+            for one, other in sorted(paired[whole]):
+                tally[one][other] += 1
+                tally[other][one] += 1
 
     date_sources: dict[str, set[str]] = defaultdict(set)
     for src in sources.values():

@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 
 from .charts import graph_actors, graph_svg, timeline_svg
-from .dating import Bound, Dating, describe, format_date, format_yearless
+from .dating import Bound, Dating, describe, format_date, format_upper, format_yearless
 from .model import Citation, Meeting, Site, StatementUse
 from .schema import LANGUAGES, STATUSES, precision
 
@@ -429,12 +429,15 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
                 f"[{md_escape(ref.outlet)}, {md_escape(format_date(ref.published))}]"
                 f"({url('references', o.reference)}): {md_escape(o.says)}"
             )
-        return Md("; ".join(out))
+        return Md("<br>".join(out))
 
     def bound_line(b: Bound) -> Md:
         """One bound on an event's date and why: the editors' reason or the report that implies it."""
-        edge = "not before" if b.side == "lower" else "by"
-        head = f"{edge} {md_escape(format_date(b.date))}"
+        head = (
+            f"not before {md_escape(format_date(b.date))}"
+            if b.side == "lower"
+            else f"by {md_escape(format_upper(b.date))}"
+        )
         if b.origin == "report" and b.source is not None:
             return Md(
                 f"{head}: reported {md_escape(b.status or '')} by {link('sources', b.source)}, "
@@ -452,6 +455,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         for b in (d.lower, d.upper):
             if b is not None and b.origin in ("report", "whole") and b not in shown:
                 shown.append(b)
+        shown.sort(key=lambda b: b.side != "lower")  # not before, then by
         lines = [bound_line(b) for b in shown if b.origin != "whole"]
         whole = [b for b in shown if b.origin == "whole"]
         if whole and whole[0].event is not None:  # one line for the time of the whole

@@ -204,3 +204,30 @@ def test_screenshots(browser: object, http_base: str, site: Site) -> None:
         assert shot.stat().st_size > 10_000
     reader.page.close()
     assert reader.errors == []
+
+
+def test_a_former_address_leads_to_the_event(reader: Reader, site: Site) -> None:
+    """A link shared before an event was renamed or merged still reaches it, over http and from disk."""
+    (kind, old), new = next(iter(site.former.items()))
+    reader.page.goto(f"{reader.base}/{kind}/{old}.html")
+    reader.page.wait_for_url(f"**/{kind}/{new}.html")
+    title = site.meetings[new].title if kind == "meetings" else None
+    assert title is None or reader.page.locator("h1").inner_text().rstrip("¶").strip() == title
+
+
+def test_an_event_shows_its_date_bounds_and_outside_references(reader: Reader, site: Site) -> None:
+    dated = next(
+        m for m in (site.meetings[i] for i in site.timeline) if m.date and m.date.references and m.date.on
+    )
+    reader.open(f"meetings/{dated.id}.html")
+    infobox = reader.page.locator("article table").first
+    assert "outside reference" in infobox.inner_text()
+    reader.page.locator("article table").first.locator("a[href*='references/']").first.click()
+    reader.page.wait_for_load_state("load")
+    assert "/references/" in reader.page.url
+    assert "Outside reference." in reader.page.locator("article").inner_text()
+    bounded = next(
+        m for m in site.meetings.values() if site.dating[m.id].on is None and site.dating[m.id].placed
+    )
+    reader.open(f"meetings/{bounded.id}.html")
+    assert "Bounds" in reader.page.locator("article table").first.inner_text()

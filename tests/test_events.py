@@ -458,3 +458,19 @@ def test_a_former_address_sends_the_reader_on(sample: Project) -> None:
     data = json.loads((sample.root / "site/downloads/factsheet.json").read_text(encoding="utf-8"))
     event = next(m for m in data["meetings"] if m["id"] == "kim-putin-russia-2023")
     assert event["former_ids"] == ["2023-09-kim-putin-expected"]
+
+
+def test_people_in_different_parts_of_a_visit_have_not_met(sample: Project) -> None:
+    """Lavrov met Kim at talks and Putin at a ceremony of the same visit: Kim and Putin did not meet."""
+    _edit(
+        sample,
+        PLAQUE,
+        "  - actor: choe-son-hui\n    side: visitor\n",
+        "  - actor: vladimir-putin\n    side: visitor\n",
+    )
+    site = check(sample)
+    assert dict(site.met_with["sergei-lavrov"]) == {"choe-son-hui": 1, "vladimir-putin": 1}
+    assert "choe-son-hui" not in dict(site.met_with["vladimir-putin"])
+    assert (
+        site.encounters_by_actor["vladimir-putin"].count("2024-11-choe-lavrov-moscow") == 1
+    )  # the visit, once
