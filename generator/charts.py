@@ -7,14 +7,13 @@ from content is HTML-escaped; links are relative to the page the chart is on.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import escape
 
-from .dating import MONTHS, common_period
+from .dating import MONTHS
 from .model import STATUSES, Site
 
 MAX_GRAPH_ACTORS = 40
@@ -50,13 +49,7 @@ def _buckets(site: Site) -> list[_Bucket]:
 
 def chart_key(site: Site, id: str) -> str | None:
     """The month or year an event certainly began in, or None."""
-    d = site.dating[id]
-    if d.on is not None:
-        return d.on[:7]
-    if d.lo is None or d.hi is None:
-        return None
-    common = common_period(*(dt.date.fromisoformat(x) for x in (d.lo, d.hi)))
-    return common[:7] if common is not None else None
+    return site.dating[id].chart_key
 
 
 def _x(key: str, first: int, years: int, left: int, width: int) -> float:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -142,7 +143,7 @@ class Dating:
     def precision(self) -> str | None:
         return {4: "year", 7: "month", 10: "day"}[len(self.on)] if self.on else None
 
-    @property
+    @functools.cached_property
     def sort_key(self) -> tuple[int, str, str]:
         """Earliest possible start first (or latest, when only that is known); unplaced last."""
         if not self.placed:
@@ -162,27 +163,46 @@ class Dating:
             return None
         return period(dt.date.fromisoformat(self.lo), dt.date.fromisoformat(self.hi))
 
-    def certain_keys(self) -> set[str]:
+    @functools.cached_property
+    def chart_key(self) -> str | None:
+        """The month (or, failing that, the year) the event certainly began in, or None."""
+        if self.on is not None:
+            return self.on[:7]
+        if self.lo is None or self.hi is None:
+            return None
+        common = common_period(dt.date.fromisoformat(self.lo), dt.date.fromisoformat(self.hi))
+        return common[:7] if common is not None else None
+
+    def certain_keys(self) -> frozenset[str]:
         """The date pages (year, month, day) the event certainly falls in."""
+        return self._certain
+
+    # Worked out once per dating: serve keeps an unchanged event's dating between runs.
+    @functools.cached_property
+    def _certain(self) -> frozenset[str]:
         if self.on is not None:
             keys = set(days(self.on, self.end))
             for d in (self.on, self.end):
                 if d:
                     keys.update({d[:4], d[:7]} if len(d) >= 7 else {d})
-            return keys
+            return frozenset(keys)
         if self.lo is None or self.hi is None:
-            return set()
+            return frozenset()
         common = common_period(dt.date.fromisoformat(self.lo), dt.date.fromisoformat(self.hi))
         if common is None:
-            return set()
-        return {common[:n] for n in (4, 7, 10) if n <= len(common)}
+            return frozenset()
+        return frozenset(common[:n] for n in (4, 7, 10) if n <= len(common))
 
-    def possible_keys(self) -> set[str]:
+    def possible_keys(self) -> frozenset[str]:
         """Date pages the event may fall in (it is not certain): those its possible starts touch.
 
         Bounded on both sides: every year, and every month and day while the span is short.
         Bounded on one side: the year, month and day of that bound.
         """
+        return self._possible
+
+    @functools.cached_property
+    def _possible(self) -> frozenset[str]:
         if self.lo is not None and self.hi is not None:
             lo, hi = dt.date.fromisoformat(self.lo), dt.date.fromisoformat(self.hi)
             keys = {str(y) for y in range(lo.year, min(hi.year, lo.year + 200) + 1)}
@@ -197,9 +217,9 @@ class Dating:
         else:
             edge = self.lower if self.lo is not None else self.upper
             if edge is None:
-                return set()
+                return frozenset()
             keys = {edge.date[:n] for n in (4, 7, 10) if n <= len(edge.date)}
-        return keys - self.certain_keys()
+        return frozenset(keys) - self.certain_keys()
 
 
 def days(start: str, end: str | None) -> list[str]:

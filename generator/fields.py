@@ -380,9 +380,9 @@ class Obj(Type):
     requires: tuple[tuple[str, str], ...] = ()  # (field, field it needs)
     any_of: tuple[str, ...] = ()  # at least one of these fields is given
     exclusive: tuple[str, ...] = ()  # at most one of these fields is given
-    # (field, other field, its values, required): the field is allowed only when the other field
-    # has one of the values (and, if ``required``, must then be given).
-    only_with: tuple[tuple[str, str, tuple[str, ...], bool], ...] = ()
+    # (field, other field, values, values that require it): the field is allowed only when the other
+    # field has one of the values, and must be given when it has one of the second ones.
+    only_with: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = ()
     forbidden: tuple[tuple[str, str, str], ...] = ()  # (key, code, message): a key refused with a lesson
 
     def field(self, name: str) -> Field:
@@ -454,7 +454,7 @@ class Obj(Type):
         for name, other, values, required in self.only_with:
             if not valid.get(other):
                 continue  # a missing or bad value of its own, reported above
-            if required and value.get(other) in values and name not in given:
+            if value.get(other) in required and name not in given:
                 c.emit((*path, name), "required", f"{name!r} is required when {other} is {value[other]!r}")
             elif value.get(other) not in values and name in given:
                 c.emit(
@@ -487,14 +487,11 @@ class Obj(Type):
             for b in self.exclusive[i + 1 :]:
                 rules.append({"not": _present(a, b)})
         for name, other, values, required in self.only_with:
-            chosen = {"properties": {other: {"enum": list(values)}}, "required": [other]}
-            rules.append(
-                {
-                    "if": chosen,
-                    **({"then": _present(name)} if required else {}),
-                    "else": {"not": _present(name)},
-                }
-            )
+            allowed = {"properties": {other: {"enum": list(values)}}, "required": [other]}
+            rules.append({"if": allowed, "else": {"not": _present(name)}})
+            if required:
+                needing = {"properties": {other: {"enum": list(required)}}, "required": [other]}
+                rules.append({"if": needing, "then": _present(name)})
         return rules
 
     def summary(self) -> str:

@@ -35,7 +35,7 @@ from .records import (
     Topic,
     record,
 )
-from .schema import NOT_YET, STATUSES, precision
+from .schema import BEGUN, NOT_YET, STATUSES, precision
 
 __all__ = [
     "MONTHS",
@@ -306,7 +306,7 @@ def build_site(
     meetings: dict[str, Meeting] = by_kind["meetings"]
 
     dating = _dated(meetings, sources, datings)
-    timeline = tuple(sorted(meetings, key=lambda mid: (dating[mid].sort_key, mid)))
+    timeline = tuple(sorted(meetings, key=lambda mid: (*dating[mid].sort_key, mid)))
     order = {mid: i for i, mid in enumerate(timeline)}
     in_time = order.__getitem__
 
@@ -353,13 +353,13 @@ def build_site(
             related[r].add(m.id)
         if m.part_of is not None:
             parts[m.part_of].append(mid)
-        for k in sorted(dating[mid].certain_keys()):
+        for k in dating[mid].certain_keys():  # each key's list stays in time order
             date_meetings[k].append(mid)
         if m.encounter:
             whole = _whole(meetings, mid)
-            here = sorted({p.actor for p in m.participants})
+            here, pairs = m.pairs
             people[whole].update(here)
-            paired[whole].update((x, y) for i, x in enumerate(here) for y in here[i + 1 :])
+            paired[whole].update(pairs)
         add(m)
     others: tuple[dict[str, Any], ...] = (sources, actors, places, topics)
     for records in others:
@@ -371,11 +371,12 @@ def build_site(
     encounters: dict[str, list[str]] = defaultdict(list)
     for whole in sorted(people, key=in_time):
         status = meetings[whole].status
-        tally = met if status == "held" else expected if status in NOT_YET else None
-        for person in sorted(people[whole]):
+        # held, or under way when reported (a visit still going on): they have met
+        tally = met if status in BEGUN else expected if status in NOT_YET else None
+        for person in people[whole]:  # each person's list is in time order whatever the order here
             encounters[person].append(whole)
         if tally is not None:
-            for one, other in sorted(paired[whole]):
+            for one, other in paired[whole]:  # counts: order does not matter
                 tally[one][other] += 1
                 tally[other][one] += 1
 
@@ -404,7 +405,7 @@ def build_site(
     known = set(keys)
     possible: dict[str, list[str]] = defaultdict(list)
     for mid in timeline:
-        for k in sorted(dating[mid].possible_keys() & known):
+        for k in dating[mid].possible_keys() & known:
             possible[k].append(mid)
     children: dict[str, list[str]] = defaultdict(list)
     for k in keys:

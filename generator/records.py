@@ -6,6 +6,7 @@ every back-reference and where each event sits in time.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,7 +250,7 @@ class Meeting:
     part_of: str | None = None
     former_ids: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property  # asked for on every page that lists the event
     def status(self) -> str:
         """The current status: the latest report's (reports are listed in order of publication)."""
         return self.reports[-1].status
@@ -264,11 +265,17 @@ class Meeting:
         """Everyone the place is attributed to, ``place_by`` first."""
         return _claimants(self.place_by, self.place_also_by)
 
-    @property
+    @functools.cached_property  # the record is kept between runs of serve, and so is this
     def dating_sources(self) -> tuple[str, ...]:
         """The sources whose publication dates help to date the event."""
         own = (self.date.relative.source,) if self.date and self.date.relative else ()
         return (*own, *(r.source for r in self.reports))
+
+    @functools.cached_property
+    def pairs(self) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """Its participants, sorted, and every two of them (who met whom in this event alone)."""
+        people = tuple(sorted({p.actor for p in self.participants}))
+        return people, tuple((a, b) for i, a in enumerate(people) for b in people[i + 1 :])
 
     def citations_all(self) -> tuple[Citation, ...]:
         """The reports' excerpts, the event's own citations, then those of its points, in order."""

@@ -133,7 +133,7 @@ class Environment(jinja2.Environment):
     from: it is reused only while both are the same objects and text.
     """
 
-    rows: dict[tuple[str, str], tuple[Any, str | None, Dating, str]]
+    rows: dict[tuple[str, str], tuple[Any, tuple[str | None, str | None], Dating, str]]
     links: dict[tuple[str, str, str], tuple[str, Md]]  # (folder, kind, id) -> (name, link)
 
 
@@ -264,13 +264,23 @@ def when_text(dating: Dating, url: Callable[[str, str], str]) -> str:
     return text
 
 
-def _meeting_row(m: Meeting, place_name: str | None, dating: Dating, url: Callable[[str, str], str]) -> str:
-    """One row of a meeting table, with its line break: date (linked), event, status, place."""
+def _meeting_row(
+    m: Meeting, place_name: str | None, claimed_by: str | None, dating: Dating, url: Callable[[str, str], str]
+) -> str:
+    """One row of a meeting table, with its line break: date (linked), event, status, place.
+
+    A date the article implies, or one taken from the event this one is part of, is marked
+    inferred; a place that the article attributes to someone names them.
+    """
     when = when_text(dating, url)
-    if m.date is not None and (m.date.inferred or m.date.relative):
+    from_whole = dating.lower is not None and dating.lower.origin == "whole"
+    if from_whole or (m.date is not None and (m.date.inferred or m.date.relative)):
         when += " (inferred)"
     status = md_escape(m.status)
     place = f"[{md_escape(place_name)}]({url('places', m.place)})" if place_name and m.place else "–"
+    if claimed_by and place != "–":
+        others = " and others" if len(m.place_claimants) > 1 else ""
+        place += f" (according to {md_escape(claimed_by)}{others})"
     return (
         f"| {when} | [{md_escape(m.title)}]({url('meetings', m.id)}) | "
         f'<span class="fs-status fs-status--{status}">{status}</span> | {place} |\n'
@@ -308,10 +318,12 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         for id in ids:
             m = site.meetings[id]  # looked up (not only cached) so incremental tracking sees it
             place_name = site.name_of("places", m.place) if m.place else None
+            claimed = site.name_of("actors", m.place_by) if m.place_by else None
             dating = site.dating[id]
+            key = (place_name, claimed)
             hit = rows.get((here, id))
-            if hit is None or hit[0] is not m or hit[1] != place_name or hit[2] != dating:
-                hit = rows[(here, id)] = (m, place_name, dating, _meeting_row(m, place_name, dating, url))
+            if hit is None or hit[0] is not m or hit[1] != key or hit[2] != dating:
+                hit = rows[(here, id)] = (m, key, dating, _meeting_row(m, place_name, claimed, dating, url))
             out.append(hit[3])
         return Md("".join(out))
 

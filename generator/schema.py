@@ -303,7 +303,7 @@ RELATIVE = Obj(
     doc="A date the article gives relative to its own publication date; the engine works it out "
     "from the source's `published` and says so.",
     verbatim=("source", "words", False),
-    only_with=(("day", "cue", MONTH_NAMES, False),),
+    only_with=(("day", "cue", MONTH_NAMES, ()),),
 )
 
 EVENT_DATE = Obj(
@@ -384,14 +384,22 @@ SCHEMAS: dict[str, Obj] = {
             Field(
                 "published_references",
                 OUTSIDE_CITATIONS,
-                "the outside references that date the article (published_basis: outside-reference)",
+                "the outside references that date the article, or that the inference rests on "
+                "(published_basis: outside-reference or inferred)",
             ),
             Field("published_note", Text(), "how the date was read, or why none is given"),
             Field("description", Text(), "what the article covers"),
         ],
         doc="A news article archived in seeds/.",
         requires=(("published", "published_basis"), ("published_basis", "published")),
-        only_with=(("published_references", "published_basis", ("outside-reference",), True),),
+        only_with=(
+            (
+                "published_references",
+                "published_basis",
+                ("outside-reference", "inferred"),
+                ("outside-reference",),
+            ),
+        ),
     ),
     "references": Obj(
         "reference",
@@ -510,7 +518,7 @@ SCHEMAS: dict[str, Obj] = {
         doc="An event: a meeting, visit, talks, ceremony or conference; a process (negotiations over "
         "months); or a series known only by its count. One record however many sources report it.",
         needs=(("place_also_by", "place_by"),),
-        only_with=(("count", "kind", ("series",), True), ("instances", "kind", ("series",), False)),
+        only_with=(("count", "kind", ("series",), ("series",)), ("instances", "kind", ("series",), ())),
     ),
 }
 
