@@ -297,7 +297,8 @@ def test_how_a_reader_sees_a_date(sample: Project) -> None:
     words = {mid: describe(site.dating[mid]) for mid in site.meetings}
     assert words == {
         "kim-putin-russia-2023": "13 September 2023",  # "on Wednesday", said on 14 September 2023
-        "shoigu-visit-2023": "July 2023",  # "in July", said in September 2023
+        "shoigu-visit-2023": "25–27 July 2023",  # "in July", the days from an outside reference
+        "arms-negotiations-2023": "by September 2023",  # a process reported ongoing then
         "rail-link-opening": "1 July 2023 (year not stated; the only 1 July within the bounds)",
         "kim-putin-meetings": "between 2019 and 14 September 2023",  # an editor's bound and a report's
         "2024-11-choe-lavrov-moscow": "November 2024",
@@ -427,7 +428,8 @@ def test_date_pages_list_what_is_certain_and_what_may_be(sample: Project) -> Non
     november = site.dates["2024-11"]
     assert november.meetings == ("2024-11-choe-lavrov-moscow", "choe-lavrov-plaque")
     assert november.possible == ("un-security-council-missile-test",)  # 4 November to 2 December
-    assert site.dates["2023"].possible == ("kim-putin-meetings",)  # between 2019 and 14 September 2023
+    # between 2019 and 14 September 2023; by September 2023
+    assert site.dates["2023"].possible == ("kim-putin-meetings", "arms-negotiations-2023")
     assert "kim-putin-meetings" not in site.dates["2023"].meetings
     assert "rail-link-opening" in site.dates["2023-07-01"].meetings  # the only 1 July in its bounds
     page = generate_files(sample)["dates/2024-11.md"].decode("utf-8")
@@ -437,10 +439,11 @@ def test_date_pages_list_what_is_certain_and_what_may_be(sample: Project) -> Non
 def test_the_calendar_holds_only_events_known_to_the_day(sample: Project) -> None:
     ics = generate_files(sample)["downloads/meetings.ics"].decode("utf-8")
     uids = re.findall(r"^UID:(.+)@factsheet\r$", ics, re.M)
-    assert uids == ["rail-link-opening", "kim-putin-russia-2023"]
+    assert uids == ["rail-link-opening", "shoigu-visit-2023", "kim-putin-russia-2023"]
     assert "DTSTART;VALUE=DATE:20230913\r\nDTEND;VALUE=DATE:20230914\r\n" in ics
-    # July 2023 and November 2024 are known only to the month: no month-long events.
-    assert "shoigu-visit-2023" not in ics and "2024-11-choe-lavrov-moscow" not in ics
+    assert "DTSTART;VALUE=DATE:20230725\r\nDTEND;VALUE=DATE:20230728\r\n" in ics  # 25-27 July
+    # November 2024 is known only to the month, the process only by a bound: no month-long events.
+    assert "2024-11-choe-lavrov-moscow" not in ics and "arms-negotiations-2023" not in ics
 
 
 # --- old addresses keep working ----------------------------------------------------------------

@@ -82,6 +82,7 @@ EDITS: list[tuple[str, Callable[[Project], None]]] = [
             _edit(
                 p, "content/meetings/un-security-council-missile-test.yaml", "topics: [arms]", "topics: []"
             ),
+            _edit(p, "content/meetings/arms-negotiations-2023.yaml", "topics: [arms]", "topics: []"),
             (p.root / "content/topics/arms.yaml").unlink(),
         ),
     ),

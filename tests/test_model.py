@@ -15,13 +15,14 @@ def test_back_references(sample: Project) -> None:
     assert site.timeline == (
         "kim-putin-meetings",  # not before 2019
         "rail-link-opening",  # 1 July 2023
-        "shoigu-visit-2023",  # July 2023
+        "shoigu-visit-2023",  # 25-27 July 2023
         "kim-putin-russia-2023",  # 13 September 2023
+        "arms-negotiations-2023",  # by September 2023: placed at the end of that month
         "2024-11-choe-lavrov-moscow",  # November 2024
         "choe-lavrov-plaque",  # November 2024: the time of the talks it is part of
         "un-security-council-missile-test",  # between 4 November and 2 December 2024
     )
-    assert site.neighbours["2024-11-choe-lavrov-moscow"] == ("kim-putin-russia-2023", "choe-lavrov-plaque")
+    assert site.neighbours["2024-11-choe-lavrov-moscow"] == ("arms-negotiations-2023", "choe-lavrov-plaque")
     assert site.dates["2024"].children == ("2024-11",)
     assert site.former == {("meetings", "2023-09-kim-putin-expected"): "kim-putin-russia-2023"}
 
