@@ -384,6 +384,9 @@ class Obj(Type):
     # field has one of the values, and must be given when it has one of the second ones.
     only_with: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = ()
     forbidden: tuple[tuple[str, str, str], ...] = ()  # (key, code, message): a key refused with a lesson
+    # Rules of one object that the declarations above cannot say, each called with (value, path, checker)
+    # once the fields are checked; a JSON Schema cannot express them.
+    rules: tuple[Callable[[dict[str, Any], FieldPath, Checker], None], ...] = ()
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -434,6 +437,8 @@ class Obj(Type):
                 c.emit((*path, extra), "required", f"{extra!r} needs {base!r}: give the first of them there")
             elif valid.get(base) and value[base] in value[extra]:
                 c.emit((*path, extra), "duplicate", f"{value[base]!r} is already {base!r}")
+        for rule in self.rules:
+            rule(value, path, c)
         given = {f.name for f in self.fields if value.get(f.name) is not None}
         for extra, base in self.requires:
             if extra in given and base not in given:

@@ -478,8 +478,12 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
     def when(m: Meeting) -> Md:
         return Md(when_text(site.dating[m.id], url))
 
+    def built(kind: str, id: str) -> str:
+        """The address of a built page (use_directory_urls: false): links in raw HTML are not rewritten."""
+        return url(kind, id)[: -len(".md")] + ".html"
+
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
-        svg = draw(site, url)
+        svg = draw(site, built)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
 
     helpers: dict[str, Callable[..., Any]] = {

@@ -39,6 +39,7 @@ from .fields import (
     precision,
 )
 from .languages import LANGUAGES
+from .loader import FieldPath
 
 __all__ = [
     "BEYOND_JSON_SCHEMA",
@@ -168,6 +169,18 @@ NAME = Obj(
     verbatim=("source", "name", True),
 )
 
+def _said_once(value: dict[str, Any], path: FieldPath, c: Checker) -> None:
+    """A claim with `by` is shown as 'According to X: …': the text must not say it again."""
+    claim = value.get("claim")
+    if value.get("by") and isinstance(claim, str) and claim.lstrip().lower().startswith("according to "):
+        c.emit(
+            (*path, "claim"),
+            "attribution",
+            "the site already shows the claim as 'According to …:' from `by`; "
+            "write the claim without its own 'According to …'",
+        )
+
+
 POINT = Obj(
     "point",
     [
@@ -189,6 +202,7 @@ POINT = Obj(
     doc="A cited fact. With `by`, it is attributed to that actor (and to `also_by`, when several "
     "make it together); `actors` and `places` list whom and where it concerns, so their pages show it.",
     needs=(("also_by", "by"),),
+    rules=(_said_once,),
 )
 
 STATEMENT = Obj(
@@ -528,7 +542,7 @@ BEYOND_JSON_SCHEMA = (
     "the id equals the file name and is no record's former id; every id and seed file named "
     "exists; excerpts, quotes, relative-date words and name spellings are found verbatim in the "
     "cited article; dates are in order (start before end) and real (February 29 only in leap "
-    "years); participants are not listed twice; an event's reports are listed in the order their "
+    "years); participants are not listed twice; a claim with `by` does not begin 'According to'; an event's reports are listed in the order their "
     "sources were published, and its date, bounds and reports agree: a source published before "
     "the event's earliest possible date cannot report it held, nor one published after its latest "
     "possible date report it expected; a relative date's source has a publication date; part_of "

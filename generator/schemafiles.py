@@ -73,6 +73,8 @@ def reference_markdown() -> str:
     """The schema reference page: one table per kind of file, then one per shared object."""
     out = [
         "---",
+        "search:",
+        "  exclude: true",  # for editors: readers' searches should find facts, not field names
         "edit_path: generator/schema.py",  # "Edit this page" opens the schema, not this generated file
         "---",
         "",

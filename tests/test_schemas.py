@@ -299,6 +299,7 @@ VALIDATOR_ONLY: list[tuple[str, str, Callable[[Any], Any]]] = [
     ("date-february-29-not-leap", MEETING, _set(("date", "on"), "2023-02-29")),
     ("role-as-of-before-start", ACTOR, _set(("roles", 0, "start"), "2025")),
     ("also-by-repeats-by", MEETING, _set(("points", 0, "also_by"), ["choe-son-hui"])),
+    ("claim-repeats-attribution", MEETING, _set(("points", 0, "claim"), "According to Choe, she said so.")),
 ]
 
 _SAMPLE = {d.file: d for d in _documents(SAMPLE)}

@@ -191,6 +191,13 @@ CASES = [
         f"{SOURCE}:4:6: error[format] (url) 'javascript:alert(1)' does not match",
     ),
     (
+        MEETING,
+        "  - claim: Choe said",
+        "  - claim: According to Choe Son Hui, Choe said",
+        f"{MEETING}:22:12: error[attribution] (points[0].claim) the site already shows the claim as "
+        "'According to …:' from `by`",
+    ),
+    (
         SOURCE,
         'published: "2024-11"',
         'published: "2024-10"',
