@@ -169,6 +169,7 @@ NAME = Obj(
     verbatim=("source", "name", True),
 )
 
+
 def _said_once(value: dict[str, Any], path: FieldPath, c: Checker) -> None:
     """A claim with `by` is shown as 'According to X: …': the text must not say it again."""
     claim = value.get("claim")
@@ -542,11 +543,12 @@ BEYOND_JSON_SCHEMA = (
     "the id equals the file name and is no record's former id; every id and seed file named "
     "exists; excerpts, quotes, relative-date words and name spellings are found verbatim in the "
     "cited article; dates are in order (start before end) and real (February 29 only in leap "
-    "years); participants are not listed twice; a claim with `by` does not begin 'According to'; an event's reports are listed in the order their "
-    "sources were published, and its date, bounds and reports agree: a source published before "
-    "the event's earliest possible date cannot report it held, nor one published after its latest "
-    "possible date report it expected; a relative date's source has a publication date; part_of "
-    "has no cycles; a series' instances are not series, and it counts at least as many"
+    "years); participants are not listed twice; a claim with `by` does not begin 'According to'; "
+    "an event's reports are listed in the order their sources were published, and its date, "
+    "bounds and reports agree: a source published before the event's earliest possible date "
+    "cannot report it held, nor one published after its latest possible date report it expected; "
+    "a relative date's source has a publication date; part_of has no cycles; a series' instances "
+    "are not series, and it counts at least as many"
 )
 
 

@@ -91,5 +91,5 @@ def test_the_charts_link_to_built_pages(site: Path) -> None:
     for chart in ("timeline.html", "graph.html"):
         links = [url for tag, url in _parse(site / chart, {}).links if tag == "a" and url.endswith(".html")]
         svg = (site / chart).read_text(encoding="utf-8")
-        assert "<svg" in svg and ".md\"" not in svg.split("<svg", 1)[1].split("</svg>", 1)[0], chart
+        assert "<svg" in svg and '.md"' not in svg.split("<svg", 1)[1].split("</svg>", 1)[0], chart
         assert links, chart
