@@ -140,7 +140,7 @@ def check(project: Project, phases: Phases | None = None) -> Site:
     if problems:
         raise ValidationFailed(problems)
     with timed(phases, "model"):
-        return build_site(content.documents, project.site_title())
+        return build_site(content.documents, project.site_title(), seeds=content.seeds)
 
 
 def _read_and_check(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None, FileCache]]:

@@ -196,7 +196,11 @@ class Regenerator:
             raise ValidationFailed(problems)
         with timed(t, "model"):
             site = build_site(
-                content.documents, project.site_title(), cache=self.records, datings=self.datings
+                content.documents,
+                project.site_title(),
+                cache=self.records,
+                datings=self.datings,
+                seeds=content.seeds,
             )
         with timed(t, "compare"):
             templates_key = self._templates_key()

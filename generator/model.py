@@ -117,6 +117,7 @@ class Site:
     references: dict[str, Reference] = field(default_factory=dict)
     outside_uses: dict[str, tuple[OutsideUse, ...]] = field(default_factory=dict)  # reference -> uses
     former: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, former id) -> id now
+    seeds: dict[str, str] = field(default_factory=dict)  # archived article (file name) -> its text
     dates: dict[str, DateEntry] = field(default_factory=dict)
 
     @functools.cached_property  # computed once: charts, the calendar and serve ask again and again
@@ -274,6 +275,7 @@ def build_site(
     title: str,
     cache: RecordCache | None = None,
     datings: DatingCache | None = None,
+    seeds: dict[str, str] | None = None,
 ) -> Site:
     """The site model from documents that passed validation.
 
@@ -462,5 +464,6 @@ def build_site(
         references=references,
         outside_uses={k: tuple(sorted(v, key=use_key)) for k, v in sorted(outside_uses.items())},
         former=dict(sorted(former.items())),
+        seeds={s.seed: seeds[s.seed] for s in sources.values() if seeds and s.seed in seeds},
         dates=dates,
     )

@@ -8,6 +8,7 @@ content stays text on the page whatever it contains.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import posixpath
 import re
@@ -23,6 +24,7 @@ import markupsafe
 from .charts import graph_actors, graph_svg, timeline_svg
 from .dating import Bound, Dating, describe, format_date, format_upper, format_yearless
 from .model import Citation, Meeting, Site, StatementUse
+from .passages import Article, article_html, passage_id, passages
 from .schema import LANGUAGES, STATUSES, precision
 
 
@@ -336,9 +338,11 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         lines = []
         for c, n in notes.numbers.items():
             language = site.sources[c.source].language
+            passage = f"{url('sources', c.source)}#{passage_id(c.excerpt)}"
+            where = f"[{md_escape(site.name_of('sources', c.source))}]({passage})"
             lines.append(
                 f"[^{n}]: “{md_escape(c.excerpt)}” — {md_escape(c.translation)} "
-                f"({link('sources', c.source)}, {md_escape(LANGUAGES.get(language, language))})\n"
+                f"({where}, {md_escape(LANGUAGES.get(language, language))})\n"
             )
         return Md("\n" + "".join(lines))
 
@@ -482,6 +486,31 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         """The address of a built page (use_directory_urls: false): links in raw HTML are not rewritten."""
         return url(kind, id)[: -len(".md")] + ".html"
 
+    def article(source: Any) -> Md:
+        """The archived article, its cited passages highlighted, each glossed with its translation."""
+        text = site.seeds.get(source.seed)
+        if text is None:
+            return Md("")
+        cited = [
+            (u.citation.excerpt, u.citation.translation, u.kind, u.id)
+            for u in site.citations_by_source.get(source.id, ())
+        ]
+        cited += [
+            (u.statement.quote, u.statement.translation, u.kind, u.id)
+            for u in site.statements_by_source.get(source.id, ())
+        ]
+        doc = Article(text)
+        found = passages(doc, cited)
+        gloss = {}
+        for p in found:
+            english = " / ".join(f"“{html.escape(t)}”" for t in p.translations)
+            where = ", ".join(
+                f'<a href="{html.escape(built(kind, id))}">{html.escape(site.name_of(kind, id))}</a>'
+                for kind, id in p.uses
+            )
+            gloss[p.id] = f'{english} <span class="fs-cited-on">cited on {where}</span>'
+        return Md(article_html(doc, found, gloss))
+
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
         svg = draw(site, built)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
@@ -499,6 +528,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "statements_table": statements_table,
         "excerpt_rows": excerpt_rows,
         "met_with_rows": met_with_rows,
+        "article": article,
         "status_line": status_line,
         "status_history": status_history,
         "outside": outside,

@@ -22,7 +22,7 @@ from .loader import Content, Document, FieldPath, format_path
 from .records import record
 from .schema import SCHEMAS, SLUG, Checker, date_le, did_you_mean
 
-_QUOTES = str.maketrans(
+QUOTES = str.maketrans(
     {
         "“": '"',
         "”": '"',
@@ -48,7 +48,7 @@ RESERVED_IDS = frozenset({"index"})
 
 def normalise(text: str) -> str:
     """Text as compared for verbatim checks: NFC, one kind of quote mark, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).translate(_QUOTES).split())
+    return " ".join(unicodedata.normalize("NFC", text).translate(QUOTES).split())
 
 
 def _needle(text: str, fold: bool) -> str:

@@ -231,3 +231,19 @@ def test_an_event_shows_its_date_bounds_and_outside_references(reader: Reader, s
     )
     reader.open(f"meetings/{bounded.id}.html")
     assert "Bounds" in reader.page.locator("article table").first.inner_text()
+
+
+def test_a_footnote_leads_to_the_words_in_the_archived_article(reader: Reader, site: Site) -> None:
+    """One click from a claim's footnote to the highlighted passage of the original article."""
+    event = next(m for m in (site.meetings[i] for i in site.timeline) if m.points)
+    reader.open(f"meetings/{event.id}.html")
+    note = reader.page.locator(".footnote li").first
+    note.locator("a[href*='sources/']").first.click()
+    reader.page.wait_for_load_state("load")
+    assert "/sources/" in reader.page.url and "#p-" in reader.page.url
+    anchor = reader.page.url.split("#", 1)[1]
+    passage = reader.page.locator(f"#{anchor} + mark.fs-passage")
+    assert passage.is_visible()
+    box = passage.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900  # scrolled to it
+    assert passage.inner_text().strip() in reader.page.locator(".fs-article").inner_text()
