@@ -52,41 +52,75 @@ def chart_key(site: Site, id: str) -> str | None:
     return site.dating[id].chart_key
 
 
-def _x(key: str, first: int, years: int, left: int, width: int) -> float:
+_GAP = 0.6  # the width of a run of empty years, in years: the axis breaks there
+
+
+def _axis(years: list[int]) -> tuple[dict[int, float], list[float], float]:
+    """Where each year starts on the axis, in years; where the axis breaks; its whole length.
+
+    Years with events follow each other; a run of more than two empty years (1949, then
+    2018) is cut out and marked, so that a lone early event does not crowd the rest.
+    """
+    start: dict[int, float] = {}
+    breaks: list[float] = []
+    at = 0.0
+    for i, year in enumerate(years):
+        if i:
+            before = years[i - 1]
+            if year - before - 1 > 2:
+                breaks.append(at + _GAP / 2)
+                at += _GAP
+            else:
+                for empty in range(before + 1, year):
+                    start[empty] = at
+                    at += 1
+        start[year] = at
+        at += 1
+    return start, breaks, at
+
+
+def _x(key: str, start: dict[int, float], length: float, left: int, width: int) -> float:
     year = int(key[:4])
     month = int(key[5:7]) if len(key) >= 7 else 7  # a year-only date sits mid-year
-    return left + width * ((year - first) + (month - 0.5) / 12) / years
+    return left + width * (start[year] + (month - 0.5) / 12) / length
 
 
 def timeline_svg(site: Site, url: Url) -> str:
-    """Dated meetings by month (x) and status (row); a dot's size grows with its count."""
+    """Events by month (x) and status (row); a dot's size grows with its count, and links to the date."""
     buckets = _buckets(site)
     if not buckets:
         return ""
-    first = int(buckets[0].key[:4])
-    last = max(int(b.key[:4]) for b in buckets)
-    years = last - first + 1
+    start, breaks, length = _axis(sorted({int(b.key[:4]) for b in buckets}))
+    first, last = min(start), max(start)
     left, width, row, top = 90, 860, 34, 20
     rows = [s for s in STATUSES if any(b.status == s for b in buckets)]
-    height = top + row * len(rows) + 40
+    bottom = top + row * len(rows)
+    height = bottom + 40
     out = [
         f'<svg class="fs-timeline" viewBox="0 0 {left + width + 20} {height}" role="img" '
-        f'aria-label="Meetings from {first} to {last} by status" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="Events from {first} to {last} by status" xmlns="http://www.w3.org/2000/svg">'
     ]
-    step = max(1, math.ceil(years / 12))
-    for year in range(first, last + 1):
-        if (year - first) % step:
+    labelled = sorted(start)
+    step = max(1, math.ceil(len(labelled) / 12))
+    for n, year in enumerate(labelled):
+        if n % step:
             continue
-        x = left + width * (year - first) / years
+        x = left + width * start[year] / length
         out.append(
-            f'<line class="fs-grid" x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{top + row * len(rows)}"/>'
-            f'<text class="fs-axis" x="{x:.1f}" y="{top + row * len(rows) + 18}">{year}</text>'
+            f'<line class="fs-grid" x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{bottom}"/>'
+            f'<text class="fs-axis" x="{x + width / length / 2:.1f}" y="{bottom + 18}">{year}</text>'
+        )
+    for at in breaks:
+        x = left + width * at / length
+        out.append(
+            f'<line class="fs-break" x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{bottom}"/>'
+            f'<text class="fs-axis" x="{x:.1f}" y="{bottom + 18}">⋯</text>'
         )
     for i, status in enumerate(rows):
         y = top + row * i + row / 2
         out.append(f'<text class="fs-lane" x="{left - 10}" y="{y + 4:.1f}">{status}</text>')
         for b in (b for b in buckets if b.status == status):
-            x = _x(b.key, first, years, left, width)
+            x = _x(b.key, start, length, left, width)
             r = 5 + 3 * math.log2(len(b.meetings))
             label = _label(b.key)
             names = "; ".join(site.meetings[m].title for m in b.meetings[:5])
@@ -124,7 +158,8 @@ def graph_svg(site: Site, url: Url) -> str:
         pos[a] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle))
     out = [
         f'<svg class="fs-graph" viewBox="0 0 {size} {size}" role="img" '
-        f'aria-label="Who met whom: {len(actors)} actors" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="Who met whom: {len(actors)} actors" xmlns="http://www.w3.org/2000/svg">',
+        _legend(),
     ]
     shown = set(actors)
     for a in actors:
@@ -151,3 +186,27 @@ def graph_svg(site: Site, url: Url) -> str:
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend() -> str:
+    """What the graph's colours and lines mean, in its top-left corner."""
+    rows = [
+        '<g class="fs-legend">',
+        '<text class="fs-label" x="10" y="18">Legend</text>',
+    ]
+    for i, (kind, label) in enumerate(
+        (("person", "person"), ("state", "state"), ("organisation", "organisation"))
+    ):
+        y = 38 + 18 * i
+        rows.append(
+            f'<circle class="fs-node fs-node--{kind}" cx="18" cy="{y - 4}" r="6"/>'
+            f'<text class="fs-label" x="30" y="{y}">{label}</text>'
+        )
+    rows.append(
+        '<line class="fs-edge" x1="12" y1="94" x2="40" y2="94" stroke-width="1"/>'
+        '<text class="fs-label" x="46" y="98">met once</text>'
+        '<line class="fs-edge" x1="12" y1="112" x2="40" y2="112" stroke-width="2.5"/>'
+        '<text class="fs-label" x="46" y="116">met twice (thicker: more)</text>'
+        "</g>"
+    )
+    return "".join(rows)

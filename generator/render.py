@@ -511,6 +511,76 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             gloss[p.id] = f'{english} <span class="fs-cited-on">cited on {where}</span>'
         return Md(article_html(doc, found, gloss))
 
+    def anchor_to(kind: str, id: str, css: str = "") -> str:
+        """A link in raw HTML (escaped text, built address) to a record."""
+        cls = f' class="{css}"' if css else ""
+        return f'<a{cls} href="{html.escape(built(kind, id))}">{html.escape(site.name_of(kind, id))}</a>'
+
+    def event_item(mid: str) -> str:
+        """One event of the chronology: when, what, its status (and how it changed), who and where."""
+        m = site.meetings[mid]
+        actors = " ".join(sorted({p.actor for p in m.participants}))
+        history = " → ".join(html.escape(r.status) for r in m.reports) if len(m.reports) > 1 else ""
+        who = ", ".join(anchor_to("actors", p.actor) for p in m.participants)
+        place = anchor_to("places", m.place) if m.place else ""
+        details = " · ".join(part for part in (who, place) if part)
+        return (
+            f'<li class="fs-event" data-actors="{actors}" data-status="{m.status}">'
+            f'<span class="fs-when">{html.escape(describe(site.dating[mid]))}</span> '
+            f"{anchor_to('meetings', mid, 'fs-event-title')} {_badge(m.status)}"
+            + (f' <span class="fs-history">({history})</span>' if history else "")
+            + (f'<br><span class="fs-who">{details}</span>' if details else "")
+            + "</li>"
+        )
+
+    def chronology(ids: Any) -> Md:
+        """Events grouped by the year they certainly fall in (others apart), as filterable HTML.
+
+        Each event is an item carrying its participants and status as data, so the page's
+        script can show one actor's or one status's events; without the script, all show.
+        """
+        years: dict[str, list[str]] = {}
+        loose: list[str] = []
+        for mid in ids:
+            year = next((k for k in sorted(site.dating[mid].certain_keys()) if len(k) == 4), None)
+            if year is None:
+                loose.append(mid)
+            else:
+                years.setdefault(year, []).append(mid)
+        groups = [(y, f"{y}", years[y]) for y in sorted(years)]
+        if loose:
+            groups.insert(0, ("loose", "Not placed within one year", loose))
+        people = sorted(
+            {p.actor for mid in ids for p in site.meetings[mid].participants},
+            key=lambda a: (site.name_of("actors", a), a),
+        )
+        statuses = [s for s in STATUSES if any(site.meetings[mid].status == s for mid in ids)]
+        options = "".join(
+            f'<option value="{a}">{html.escape(site.name_of("actors", a))}</option>' for a in people
+        )
+        boxes = "".join(
+            f'<label><input type="checkbox" name="status" value="{s}" checked> {_badge(s)}</label> '
+            for s in statuses
+        )
+        out = [
+            '<form class="fs-filter" data-search-exclude="" hidden>',
+            '<label>Actor <select name="actor"><option value="">everyone</option>'
+            + options
+            + "</select></label>",
+            f"<fieldset><legend>Status</legend>{boxes}</fieldset>",
+            '<p class="fs-filter-count" aria-live="polite"></p>',
+            "</form>",
+        ]
+        for key, label, members in groups:
+            out.append(
+                f'<section class="fs-year" data-year="{key}"><h2 id="y-{key}">{html.escape(label)}</h2>'
+            )
+            out.append('<ol class="fs-events">')
+            for mid in members:
+                out.append(event_item(mid))
+            out.append("</ol></section>")
+        return Md("\n".join(out))
+
     def chart(draw: Callable[[Site, Callable[[str, str], str]], str]) -> Md:
         svg = draw(site, built)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
@@ -529,6 +599,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "excerpt_rows": excerpt_rows,
         "met_with_rows": met_with_rows,
         "article": article,
+        "chronology": chronology,
         "status_line": status_line,
         "status_history": status_history,
         "outside": outside,

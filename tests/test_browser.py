@@ -178,12 +178,21 @@ def test_timeline_and_graph_render(reader: Reader, site: Site) -> None:
     assert dots.count() == len({k for k in keys if k[0] is not None})
     box = reader.page.locator("svg.fs-timeline").bounding_box()
     assert box and box["width"] > 400 and box["height"] > 50
-    rows = reader.page.locator("article table tbody tr")
+    rows = reader.page.locator("li.fs-event")
     assert rows.count() == len(site.meetings)
+    # every dot links to a date page that lists the events it stands for
+    first = reader.page.locator("svg.fs-timeline a").first
+    first.click()
+    reader.page.wait_for_load_state("load")
+    assert "/dates/" in reader.page.url
     reader.open("graph.html")
-    nodes = reader.page.locator("svg.fs-graph circle.fs-node")
+    nodes = reader.page.locator("svg.fs-graph a circle.fs-node")  # not the legend's
     assert nodes.count() == min(len(site.met_with), 40)
     assert reader.page.locator("svg.fs-graph line.fs-edge").count() >= 1
+    assert "Legend" in (reader.page.locator("svg.fs-graph .fs-legend").text_content() or "")
+    reader.page.locator("svg.fs-graph a").first.click()  # a node leads to the actor's page
+    reader.page.wait_for_load_state("load")
+    assert "/actors/" in reader.page.url
 
 
 def test_screenshots(browser: object, http_base: str, site: Site) -> None:
@@ -247,3 +256,26 @@ def test_a_footnote_leads_to_the_words_in_the_archived_article(reader: Reader, s
     box = passage.bounding_box()
     assert box is not None and 0 <= box["y"] < 900  # scrolled to it
     assert passage.inner_text().strip() in reader.page.locator(".fs-article").inner_text()
+
+
+def test_the_chronology_filters_by_actor_and_status(reader: Reader, site: Site) -> None:
+    reader.open("timeline.html")
+    page = reader.page
+    events = page.locator("li.fs-event")
+    assert events.count() == len(site.meetings)  # every event once
+    kim = _actor_id(site, "Kim Jong Un")
+    page.select_option("form.fs-filter select[name=actor]", kim)
+    shown = page.locator("li.fs-event:visible")
+    mine = [m for m in site.meetings.values() if kim in {p.actor for p in m.participants}]
+    assert shown.count() == len(mine)
+    page.locator("form.fs-filter input[value=held]").uncheck()
+    held = [m for m in mine if m.status == "held"]
+    assert page.locator("li.fs-event:visible").count() == len(mine) - len(held)
+    assert (
+        f"{len(mine) - len(held)} of {len(site.meetings)} events shown"
+        in page.locator(".fs-filter-count").inner_text()
+    )
+    # A link from elsewhere can choose the actor.
+    reader.page.goto(f"{reader.base}/timeline.html?actor={kim}")
+    reader.page.wait_for_load_state("load")
+    assert reader.page.locator("li.fs-event:visible").count() == len(mine)

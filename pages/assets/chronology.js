@@ -1,0 +1,31 @@
+// The chronology's filters: show one actor's events, or only some statuses. Works from file://,
+// needs nothing else; without it every event is shown. ?actor=ID in the address preselects an actor.
+(function () {
+  var form = document.querySelector("form.fs-filter");
+  if (!form) return;
+  form.hidden = false;
+  var select = form.querySelector("select[name=actor]");
+  var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=status]"));
+  var items = Array.prototype.slice.call(document.querySelectorAll("li.fs-event"));
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.fs-year"));
+  var count = form.querySelector(".fs-filter-count");
+  var wanted = new URLSearchParams(window.location.search).get("actor");
+  if (wanted && select.querySelector('option[value="' + wanted + '"]')) select.value = wanted;
+
+  function apply() {
+    var actor = select.value;
+    var statuses = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    var shown = 0;
+    items.forEach(function (li) {
+      var ok = statuses.indexOf(li.dataset.status) >= 0 &&
+        (!actor || (" " + li.dataset.actors + " ").indexOf(" " + actor + " ") >= 0);
+      li.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    sections.forEach(function (s) { s.hidden = !s.querySelector("li.fs-event:not([hidden])"); });
+    count.textContent = shown + " of " + items.length + " events shown";
+  }
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  apply();
+})();
