@@ -92,6 +92,17 @@ def search_variants(names: list[str]) -> list[str]:
     return sorted(v for v in out if v.casefold() not in have)
 
 
+def search_names(record: Any) -> list[str]:
+    """Every name of an actor or place, with and without accents: its page's search keywords.
+
+    They go in the page's front matter as `tags`, which Material's search indexes with the
+    highest weight (no tags plugin is used, so they are not shown on the page): a search for
+    a name finds that record first, before pages where a word merely starts the same way.
+    """
+    names = [record.name, *(n.name for n in record.other_names)]
+    return list(dict.fromkeys([*names, *search_variants(names)]))
+
+
 @dataclass
 class Notes:
     """Footnotes of one page: each distinct citation gets one number, in order of first use."""
@@ -167,6 +178,7 @@ def make_env(templates: Path) -> Environment:
     )
     env.globals.update(
         search_variants=search_variants,
+        search_names=search_names,
         format_date=format_date,
         graph_actors=graph_actors,
         letter_path=letter_path,
@@ -375,37 +387,38 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append(f"- {by}{md_escape(p.claim)}{notes.refs(p.citations)} (on {link(kind, id)})\n")
         return Md("".join(out))
 
-    def statements_table(uses: Any, show_speaker: bool = True, show_context: bool = False) -> Md:
-        """Statements (or their uses elsewhere): original words beside the English, with the source."""
-        speaker_head, speaker_rule = ("Speaker | ", "--- | ") if show_speaker else ("", "")
-        context_head, context_rule = ("In | ", "--- | ") if show_context else ("", "")
-        out = [
-            f"| {speaker_head}Original | English | {context_head}Source |\n",
-            f"| {speaker_rule}--- | --- | {context_rule}--- |\n",
-        ]
+    def statements_list(uses: Any, show_speaker: bool = True, show_context: bool = False) -> Md:
+        """Statements (or their uses elsewhere), grouped by the source that reports them.
+
+        Each: who said it, the words as the article gives them, the English, and a link to the
+        words in the archived article; the source is named once for its group, not on every line.
+        """
+        groups: dict[str, list[Any]] = {}
         for u in uses:
             st = u.statement if isinstance(u, StatementUse) else u
-            who = f"{link('actors', st.speaker)} | " if show_speaker else ""
-            quote = f"“{md_escape(st.quote)}”" if st.direct else f"{md_escape(st.quote)} (reported speech)"
-            where = f"{link(u.kind, u.id)} | " if show_context else ""
-            out.append(
-                f"| {who}{quote} | {md_escape(st.translation)} | {where}{link('sources', st.source)} |\n"
-            )
-        return Md("".join(out))
+            groups.setdefault(st.source, []).append(u)
+        out = []
+        for source, items in sorted(
+            groups.items(), key=lambda kv: (site.sources[kv[0]].published or "", kv[0])
+        ):
+            out.append(f"In {link('sources', source)} ({published_on(source)}):\n\n")
+            for u in items:
+                st = u.statement if isinstance(u, StatementUse) else u
+                who = f"{link('actors', st.speaker)}: " if show_speaker else ""
+                words = (
+                    f"“{md_escape(st.quote)}”" if st.direct else f"{md_escape(st.quote)} *(reported speech)*"
+                )
+                where = f" · on {link(u.kind, u.id)}" if show_context else ""
+                passage = f"{url('sources', source)}#{passage_id(st.quote)}"
+                out.append(
+                    f"- {who}{words} — {md_escape(st.translation)}{where} · [in the article]({passage})\n"
+                )
+            out.append("\n")
+        return Md("".join(out).rstrip("\n") + "\n" if out else "")
 
     def met_with_rows(met: Any) -> Md:
         """Rows of who an actor met: the other actor and how many meetings they share."""
         return Md("".join(f"| {link('actors', other)} | {n} |\n" for other, n in met))
-
-    def excerpt_rows(uses: Any) -> Md:
-        """Rows of a source's excerpts: original, English, what each supports, and where."""
-        return Md(
-            "".join(
-                f"| {md_escape(u.citation.excerpt)} | {md_escape(u.citation.translation)} | "
-                f"{md_escape(u.supports)} | {link(u.kind, u.id)} |\n"
-                for u in uses
-            )
-        )
 
     def cited_sources(citations: Any) -> Md:
         """A bulleted list of the sources the citations come from, each once, sorted."""
@@ -443,7 +456,8 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append(
                 f'<span class="fs-outside">outside reference</span> '
                 f"[{md_escape(ref.outlet)}, {md_escape(format_date(ref.published))}]"
-                f"({url('references', o.reference)}): {md_escape(o.says)}"
+                f"({url('references', o.reference)})"
+                f'<span class="fs-print-url" data-url="{html.escape(ref.url)}"></span>: {md_escape(o.says)}'
             )
         return Md("<br>".join(out))
 
@@ -533,6 +547,16 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             + "</li>"
         )
 
+    def key_pairs(limit: int = 6) -> list[tuple[str, str, int, int]]:
+        """The pairs of actors who met most: (a, b, meetings held, planned or expected), most first."""
+        held = {(a, b): n for a, others in site.met_with.items() for b, n in others if a < b}
+        coming = {(a, b): n for a, others in site.to_meet.items() for b, n in others if a < b}
+        pairs = sorted(
+            held.keys() | coming.keys(),
+            key=lambda p: (-held.get(p, 0), -coming.get(p, 0), site.name_of("actors", p[0]), p),
+        )
+        return [(a, b, held.get((a, b), 0), coming.get((a, b), 0)) for a, b in pairs[:limit]]
+
     def chronology(ids: Any) -> Md:
         """Events grouped by the year they certainly fall in (others apart), as filterable HTML.
 
@@ -595,11 +619,11 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "cited_sources": cited_sources,
         "points_on": points_on,
         "actors_list": actors_list,
-        "statements_table": statements_table,
-        "excerpt_rows": excerpt_rows,
+        "statements_list": statements_list,
         "met_with_rows": met_with_rows,
         "article": article,
         "chronology": chronology,
+        "key_pairs": key_pairs,
         "status_line": status_line,
         "status_history": status_history,
         "outside": outside,

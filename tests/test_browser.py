@@ -19,6 +19,7 @@ import pytest
 
 from generator.build import Project, build, check
 from generator.charts import chart_key
+from generator.dating import format_date
 from generator.model import Site
 
 from conftest import REPO
@@ -134,6 +135,10 @@ def _actor_id(site: Site, name: str) -> str:
     return next(a.id for a in site.actors.values() if a.name == name)
 
 
+def _page(href: str) -> str:
+    return href.split("#")[0].split("?")[0]
+
+
 @pytest.mark.parametrize(
     ("query", "actor"),
     [
@@ -143,13 +148,33 @@ def _actor_id(site: Site, name: str) -> str:
         ("Lavrov", "Sergei Lavrov"),
         ("Κιμ Γιονγκ Ουν", "Kim Jong Un"),
         ("Kim Jong Un", "Kim Jong Un"),
+        ("Putin", "Vladimir Putin"),
+        ("Πούτιν", "Vladimir Putin"),
     ],
 )
 def test_search_finds_an_actor_by_any_spelling(reader: Reader, site: Site, query: str, actor: str) -> None:
+    """The actor's own page comes first, whichever spelling of the name the reader types."""
     reader.open("index.html")
     hrefs = reader.search(query)
-    target = f"actors/{_actor_id(site, actor)}.html"
-    assert any(h.split("#")[0].split("?")[0].endswith(target) for h in hrefs), (query, hrefs[:5])
+    assert _page(hrefs[0]).endswith(f"actors/{_actor_id(site, actor)}.html"), (query, hrefs[:5])
+
+
+@pytest.mark.parametrize("query", ["Wonsan", "Γουονσάν", "Vladivostok", "Phenian"])
+def test_search_finds_a_place_by_any_spelling(reader: Reader, site: Site, query: str) -> None:
+    """A place's page comes first for its name in English or as an article spells it."""
+    place = next(p for p in site.places.values() if query in [p.name, *(n.name for n in p.other_names)])
+    reader.open("index.html")
+    hrefs = reader.search(query)
+    assert _page(hrefs[0]).endswith(f"places/{place.id}.html"), (query, hrefs[:5])
+
+
+def test_search_finds_the_events_of_a_month(reader: Reader, site: Site) -> None:
+    """Typing a month finds events dated in it."""
+    month = next(k for k in sorted(site.dates, reverse=True) if len(k) == 7 and site.dates[k].meetings)
+    events = {f"meetings/{i}.html" for i in site.dates[month].meetings}
+    reader.open("index.html")
+    hrefs = [_page(h) for h in reader.search(format_date(month))]
+    assert any(h.endswith(tuple(events)) for h in hrefs[:5]), (month, hrefs[:5])
 
 
 def test_meeting_page_shows_citations_and_statements(reader: Reader, site: Site) -> None:
@@ -279,3 +304,85 @@ def test_the_chronology_filters_by_actor_and_status(reader: Reader, site: Site) 
     reader.page.goto(f"{reader.base}/timeline.html?actor={kim}")
     reader.page.wait_for_load_state("load")
     assert reader.page.locator("li.fs-event:visible").count() == len(mine)
+
+
+def _one_of_each(site: Site) -> list[str]:
+    """A page of every kind a reader lands on: indexes, charts and one record of each kind."""
+    meeting = next(m for m in (site.meetings[i] for i in site.timeline) if m.statements)
+    pages = ["index.html", "timeline.html", "graph.html", "meetings/index.html", "actors/index.html"]
+    pages.append(f"meetings/{meeting.id}.html")
+    pages.append(f"actors/{_actor_id(site, 'Kim Jong Un')}.html")
+    for kind in ("places", "topics", "sources", "references"):
+        records = getattr(site, kind)
+        if records:
+            pages.append(f"{kind}/{sorted(records)[0]}.html")
+    pages.append(f"dates/{max(k for k in site.dates if len(k) == 4)}.html")
+    return pages
+
+
+def test_no_page_is_wider_than_a_phone(browser: object, http_base: str, site: Site) -> None:
+    """On a 390-pixel screen nothing pushes the page sideways: wide tables scroll inside themselves."""
+    reader = Reader(browser, http_base, offline=False)
+    reader.page.set_viewport_size({"width": 390, "height": 844})
+    too_wide = {}
+    for path in _one_of_each(site):
+        reader.open(path)
+        width = reader.page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[path] = width
+    ARTIFACTS.mkdir(exist_ok=True)
+    reader.page.screenshot(path=str(ARTIFACTS / "phone-date.png"))
+    reader.page.close()
+    assert too_wide == {}
+    assert reader.errors == []
+
+
+def test_breadcrumbs_lead_back_to_the_section(reader: Reader, site: Site) -> None:
+    meeting = site.timeline[0]
+    reader.open(f"meetings/{meeting}.html")
+    crumbs = reader.page.locator("nav.fs-crumbs")
+    assert crumbs.locator("[aria-current=page]").inner_text() == site.meetings[meeting].title
+    crumbs.locator("a", has_text="Meetings").click()
+    reader.page.wait_for_load_state("load")
+    assert reader.page.url.endswith("/meetings/index.html")
+    assert reader.page.locator("nav.fs-crumbs").count() == 0  # section pages need none
+    reader.open(f"actors/{_actor_id(site, 'Kim Jong Un')}.html")
+    reader.page.locator("nav.fs-crumbs a", has_text="Home").click()
+    reader.page.wait_for_load_state("load")
+    assert reader.page.url.endswith("/index.html") and "/actors/" not in reader.page.url
+
+
+def test_dark_mode_is_one_click_and_stays(reader: Reader, site: Site) -> None:
+    reader.open("index.html")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert reader.page.evaluate(scheme) == "default"
+    reader.page.locator("form[data-md-component=palette] label:visible").click()
+    assert reader.page.evaluate(scheme) == "slate"
+    reader.open(f"meetings/{site.timeline[0]}.html")
+    assert reader.page.evaluate(scheme) == "slate"  # the choice carries to the next page
+    background = reader.page.evaluate(
+        "getComputedStyle(document.querySelector('.md-main')).backgroundColor"
+        " || getComputedStyle(document.body).backgroundColor"
+    )
+    assert background != "rgb(255, 255, 255)"
+
+
+def test_a_printed_event_is_its_content_with_addresses(browser: object, http_base: str, site: Site) -> None:
+    """Printed, an event page drops the site's chrome and spells out outside references' addresses."""
+    event = next(m for m in site.meetings.values() if m.date and m.date.references)
+    reader = Reader(browser, http_base, offline=False)
+    reader.page.emulate_media(media="print")
+    reader.open(f"meetings/{event.id}.html")
+    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", "nav.fs-crumbs", "a.fs-json"):
+        assert not reader.page.locator(chrome).first.is_visible(), chrome
+    assert reader.page.locator("h1").is_visible()
+    printed = reader.page.evaluate(
+        "[...document.querySelectorAll('.fs-print-url')]"
+        ".map(e => getComputedStyle(e, '::after').content).join(' ')"
+    )
+    for ref in event.date.references:
+        assert site.references[ref.reference].url in printed
+    pdf = reader.page.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    reader.page.close()
+    assert reader.errors == []

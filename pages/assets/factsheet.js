@@ -1,5 +1,6 @@
-// The chronology's filters: show one actor's events, or only some statuses. Works from file://,
-// needs nothing else; without it every event is shown. ?actor=ID in the address preselects an actor.
+// The fact sheet's scripts: no library, nothing from the network; the site works without them.
+// The chronology's filters: show one actor's events, or only some statuses.
+// Without it every event is shown. ?actor=ID in the address preselects an actor.
 (function () {
   var form = document.querySelector("form.fs-filter");
   if (!form) return;
@@ -28,4 +29,18 @@
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   apply();
+})();
+
+// A record page (an actor, an event...) is not in the navigation: mark its section's tab as the
+// one the reader is in, as Material does for pages that are.
+(function () {
+  var here = window.location.href.split("#")[0].split("?")[0];
+  var folder = here.slice(0, here.lastIndexOf("/") + 1);
+  var tabs = document.querySelectorAll(".md-tabs__item");
+  var active = document.querySelector(".md-tabs__item--active");
+  if (active || !tabs.length) return;
+  Array.prototype.forEach.call(tabs, function (li) {
+    var a = li.querySelector("a.md-tabs__link");
+    if (a && a.href.split("#")[0] === folder + "index.html") li.classList.add("md-tabs__item--active");
+  });
 })();
