@@ -609,8 +609,13 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         svg = draw(site, built)
         return Md(f'<div class="fs-chart">{svg}</div>' if svg else "")
 
+    def participant_names(meeting: Any) -> list[str]:
+        """The canonical names of who took part: an event page's search keywords."""
+        return [site.name_of("actors", p.actor) for p in meeting.participants]
+
     helpers: dict[str, Callable[..., Any]] = {
         "url": url,
+        "participant_names": participant_names,
         "to": to,
         "link": link,
         "meeting_rows": meeting_rows,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -168,13 +169,31 @@ def test_search_finds_a_place_by_any_spelling(reader: Reader, site: Site, query:
     assert _page(hrefs[0]).endswith(f"places/{place.id}.html"), (query, hrefs[:5])
 
 
-def test_search_finds_the_events_of_a_month(reader: Reader, site: Site) -> None:
-    """Typing a month finds events dated in it."""
-    month = next(k for k in sorted(site.dates, reverse=True) if len(k) == 7 and site.dates[k].meetings)
-    events = {f"meetings/{i}.html" for i in site.dates[month].meetings}
+@pytest.mark.parametrize("precision", [4, 7])
+def test_search_finds_the_page_of_a_year_or_month(reader: Reader, site: Site, precision: int) -> None:
+    """Typing "2019" or "July 2025" leads first to that year's or month's page of events."""
+    key = next(k for k in sorted(site.dates, reverse=True) if len(k) == precision and site.dates[k].meetings)
     reader.open("index.html")
-    hrefs = [_page(h) for h in reader.search(format_date(month))]
-    assert any(h.endswith(tuple(events)) for h in hrefs[:5]), (month, hrefs[:5])
+    hrefs = reader.search(format_date(key))
+    assert _page(hrefs[0]).endswith(f"dates/{key}.html"), (key, hrefs[:5])
+
+
+def test_search_for_a_figure_finds_the_facts_not_the_editors_pages(reader: Reader, site: Site) -> None:
+    """A number quoted in the sheet (troops, kilometres) leads to the records that cite it."""
+    figure = next(
+        m.group()
+        for a in site.actors.values()
+        for m in [re.search(r"\b\d{1,3}(,\d{3})+\b", a.description or "")]
+        if m
+    )
+    reader.open("index.html")
+    hrefs = [_page(h) for h in reader.search(figure)]
+    editors = ("performance.html", "hostile-input.html", "reference/schema.html")
+    assert not any(h.endswith(editors) for h in hrefs), hrefs
+    assert re.search(r"/(actors|meetings|places|topics)/[^/]+\.html$", hrefs[0]), hrefs[:3]
+    reader.page.locator(".md-search-result__item > a").first.click()
+    reader.page.wait_for_load_state("load")
+    assert figure in reader.page.locator("article").inner_text()
 
 
 def test_meeting_page_shows_citations_and_statements(reader: Reader, site: Site) -> None:
