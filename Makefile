@@ -34,7 +34,19 @@ chromium:
 	  fi; \
 	fi
 
-test: $(VENV)/.test-deps chromium
+# The accessibility audit injects axe-core (pinned in package-lock.json) into the pages.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "The accessibility tests need npm: sudo apt-get install npm" >&2; exit 1; \
+	  fi; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.test-deps chromium node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test-deps

@@ -97,7 +97,7 @@ def timeline_svg(site: Site, url: Url) -> str:
     bottom = top + row * len(rows)
     height = bottom + 40
     out = [
-        f'<svg class="fs-timeline" viewBox="0 0 {left + width + 20} {height}" role="img" '
+        f'<svg class="fs-timeline" viewBox="0 0 {left + width + 20} {height}" role="group" '
         f'aria-label="Events from {first} to {last} by status" xmlns="http://www.w3.org/2000/svg">'
     ]
     labelled = sorted(start)
@@ -157,7 +157,7 @@ def graph_svg(site: Site, url: Url) -> str:
         angle = 2 * math.pi * i / len(actors) - math.pi / 2
         pos[a] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle))
     out = [
-        f'<svg class="fs-graph" viewBox="0 0 {size} {size}" role="img" '
+        f'<svg class="fs-graph" viewBox="0 0 {size} {size}" role="group" '
         f'aria-label="Who met whom: {len(actors)} actors" xmlns="http://www.w3.org/2000/svg">',
         _legend(),
     ]

@@ -405,3 +405,42 @@ def test_a_printed_event_is_its_content_with_addresses(browser: object, http_bas
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     reader.page.close()
     assert reader.errors == []
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe(reader: Reader) -> list[str]:
+    """Serious and critical accessibility violations on the open page, as axe-core finds them."""
+    reader.page.add_script_tag(path=str(AXE))
+    found = reader.page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"""
+    )
+    return [str(f) for f in found]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_kind_of_page_passes_an_accessibility_audit(
+    browser: object, http_base: str, site: Site, scheme: str
+) -> None:
+    """axe-core (WCAG 2.x A and AA rules) in each page kind, light and dark, search open too."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it (npm ci)")
+    reader = Reader(browser, http_base, offline=False)
+    reader.page.emulate_media(color_scheme=scheme)
+    problems = {}
+    for path in _one_of_each(site):
+        reader.open(path)
+        expected = "slate" if scheme == "dark" else "default"
+        assert reader.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+        if found := _axe(reader):
+            problems[path] = found
+    reader.open("index.html")
+    reader.search("Kim")
+    if found := _axe(reader):
+        problems["search results"] = found
+    reader.page.close()
+    assert problems == {}
+    assert reader.errors == []

@@ -44,3 +44,9 @@
     if (a && a.href.split("#")[0] === folder + "index.html") li.classList.add("md-tabs__item--active");
   });
 })();
+
+// The theme's search panel is a dialog without a name; screen readers announce it as "Search".
+(function () {
+  var dialog = document.querySelector(".md-search[role=dialog]");
+  if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+})();
