@@ -243,7 +243,9 @@ def run(root: Path, meetings: int, report: Callable[[str], None], *, search: boo
     result.facts = {
         "html_pages": len(html),
         "avg_html_kb": sum(p.stat().st_size for p in html) / len(html) / 1024,
-        "site_mb": sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) / 2**20,
+        "site_mb": sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file() and p.suffix != ".zip")
+        / 2**20,
+        "zip_mb": sum(p.stat().st_size for p in site_dir.rglob("*.zip")) / 2**20,
         "search_index_mb": (site_dir / "search/search_index.json").stat().st_size / 2**20,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -313,6 +315,7 @@ def markdown_table(results: list[Result]) -> str:
         "ms/page",
         "mkdocs",
         "generator/mkdocs",
+        "offline zip",
         "peak MB",
         "site MB",
         "avg page KB",
@@ -332,6 +335,7 @@ def markdown_table(results: list[Result]) -> str:
                 f"{1000 * gen / r.pages:.2f}",
                 f"{t['mkdocs']:.1f} s",
                 f"{100 * gen / t['mkdocs']:.1f} %",
+                f"{t['zip']:.1f} s, {r.facts['zip_mb']:.1f} MB",
                 f"{r.facts['peak_rss_mb']:.0f}",
                 f"{r.facts['site_mb']:.1f}",
                 f"{r.facts['avg_html_kb']:.1f}",

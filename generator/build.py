@@ -24,6 +24,7 @@ from .errors import Problem, ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .loader import ContentFile, Document, load_content, load_document
 from .model import Site, build_site
+from .offline import write_site_zip
 from .parallel import fork_map, workers
 from .render import RenderError, make_env, page_plan, render_page
 from .validate import FileCache, check_file, validate
@@ -294,6 +295,8 @@ def build(project: Project, report: Report = _quiet, phases: Phases | None = Non
         report(f"wrote {len(stats.written):,} changed files; building the site with MkDocs …")
         with timed(phases, "mkdocs"):
             mkdocs_build(project, new_docs, new_site)
+        with timed(phases, "zip"):
+            write_site_zip(new_site, project.site_title())
         report(f"MkDocs done ({time.perf_counter() - start:.1f} s in all); swapping in docs/ and site/")
         swap_in([(new_docs, project.path("docs")), (new_site, project.path("site"))], work / "old")
     finally:

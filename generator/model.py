@@ -63,8 +63,8 @@ __all__ = [
 
 # The browser builds the search index when a page opens, in time that grows with its text
 # (about 0.3 s a million characters on our machine). Past this many meetings, a meeting
-# page indexes what identifies it (title and summary), not its infobox, claims and
-# quotes, so the first result stays within 2 s at 10,000 meetings.
+# page indexes what identifies it (title and summary), not its claims and
+# quotes, and date pages are left out, so the first result stays within 2 s at 10,000 meetings.
 FULL_TEXT_SEARCH_LIMIT = 3000
 
 

@@ -24,6 +24,7 @@ import markupsafe
 from .charts import graph_actors, graph_svg, timeline_svg
 from .dating import Bound, Dating, describe, format_date, format_upper, format_yearless
 from .model import Citation, Meeting, Site, StatementUse
+from .offline import zip_path
 from .passages import Article, article_html, passage_id, passages
 from .schema import LANGUAGES, STATUSES, precision
 
@@ -615,6 +616,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
 
     helpers: dict[str, Callable[..., Any]] = {
         "url": url,
+        "offline_zip": lambda: zip_path(site.title),
         "participant_names": participant_names,
         "to": to,
         "link": link,

@@ -26,7 +26,16 @@ def test_synthetic_content_is_valid_and_deterministic(tmp_path: Path) -> None:
 @pytest.mark.build
 def test_bench_measures_every_phase(tmp_path: Path) -> None:
     result = run(tmp_path / "n40", 40, lambda msg: None)
-    assert set(result.timings) == {"load", "validate", "model", "render", "write", "mkdocs", "incremental"}
+    assert set(result.timings) == {
+        "load",
+        "validate",
+        "model",
+        "render",
+        "write",
+        "mkdocs",
+        "zip",
+        "incremental",
+    }
     assert result.facts["html_pages"] > result.pages - 5
     assert 0 < result.facts["incremental_rendered"] < result.pages
     table = markdown_table([result]).splitlines()

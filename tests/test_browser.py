@@ -412,6 +412,8 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 def _axe(reader: Reader) -> list[str]:
     """Serious and critical accessibility violations on the open page, as axe-core finds them."""
+    # Colours fade in (search results, links): measure them once every transition has finished.
+    reader.page.wait_for_function("document.getAnimations().every(a => a.playState === 'finished')")
     reader.page.add_script_tag(path=str(AXE))
     found = reader.page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -444,3 +446,35 @@ def test_every_kind_of_page_passes_an_accessibility_audit(
     reader.page.close()
     assert problems == {}
     assert reader.errors == []
+
+
+def test_the_offline_copy_works_unzipped_from_disk(
+    browser: object, http_base: str, site: Site, tmp_path: Path
+) -> None:
+    """Download the zip from the downloads page, unzip it, open index.html: search and links work."""
+    import zipfile
+
+    reader = Reader(browser, http_base, offline=False)
+    reader.open("downloads.html")
+    with reader.page.expect_download() as download:
+        reader.page.locator("a[href$='-offline.zip']").click()
+    archive = tmp_path / download.value.suggested_filename
+    download.value.save_as(archive)
+    reader.page.close()
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "unzipped")
+    (folder,) = (tmp_path / "unzipped").iterdir()
+
+    offline = Reader(browser, folder.as_uri(), offline=True)
+    offline.open("index.html")
+    kim = _actor_id(site, "Kim Jong Un")
+    hrefs = offline.search("Kim Jong Un")
+    assert _page(hrefs[0]).endswith(f"actors/{kim}.html")
+    offline.page.locator(".md-search-result__item > a").first.click()
+    offline.page.wait_for_load_state("load")
+    assert offline.page.url.startswith(folder.as_uri())
+    offline.page.locator("article a[href*='meetings/']").first.click()
+    offline.page.wait_for_load_state("load")
+    assert "/meetings/" in offline.page.url and offline.page.locator("h1").is_visible()
+    offline.page.close()
+    assert offline.errors == [] and offline.leaked() == []
