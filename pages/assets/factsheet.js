@@ -50,3 +50,19 @@
   var dialog = document.querySelector(".md-search[role=dialog]");
   if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
 })();
+
+// A table of three or more named columns may be stacked on a phone: each cell learns its column's name.
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll(".md-typeset table"), function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (heads.length < 3 || !heads.every(Boolean)) return;
+    table.setAttribute("data-stack", "");
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (heads[i]) td.setAttribute("data-label", heads[i]);
+      });
+    });
+  });
+})();
