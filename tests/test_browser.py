@@ -402,7 +402,14 @@ def test_a_printed_event_is_its_content_with_addresses(browser: object, http_bas
     reader = Reader(browser, http_base, offline=False)
     reader.page.emulate_media(media="print")
     reader.open(f"meetings/{event.id}.html")
-    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", "nav.fs-crumbs", "a.fs-json"):
+    for chrome in (
+        ".md-header",
+        ".md-tabs",
+        ".md-sidebar--primary",
+        "nav.fs-crumbs",
+        "a.fs-json",
+        ".fs-noprint",
+    ):
         assert not reader.page.locator(chrome).first.is_visible(), chrome
     assert reader.page.locator("h1").is_visible()
     printed = reader.page.evaluate(
