@@ -26,7 +26,7 @@ from .dating import Bound, Dating, describe, format_date, format_upper, format_y
 from .model import Citation, Meeting, Site, StatementUse
 from .offline import zip_path
 from .passages import Article, article_html, passage_id, passages
-from .schema import LANGUAGES, STATUSES, precision
+from .schema import BEGUN, LANGUAGES, NOT_YET, STATUS_MEANINGS, STATUSES, precision
 
 
 class Md(str):
@@ -185,6 +185,9 @@ def make_env(templates: Path) -> Environment:
         letter_path=letter_path,
         INDEX_LIMIT=INDEX_LIMIT,
         STATUSES=STATUSES,
+        STATUS_MEANINGS=STATUS_MEANINGS,
+        BEGUN=BEGUN,
+        NOT_YET=NOT_YET,
     )
     return env
 
@@ -614,8 +617,14 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         """The canonical names of who took part: an event page's search keywords."""
         return [site.name_of("actors", p.actor) for p in meeting.participants]
 
+    def statuses_in_use() -> list[str]:
+        """The statuses some report gives, in the schema's order: the ones a glossary explains."""
+        used = {r.status for m in site.meetings.values() for r in m.reports}
+        return [s for s in STATUSES if s in used]
+
     helpers: dict[str, Callable[..., Any]] = {
         "url": url,
+        "statuses_in_use": statuses_in_use,
         "offline_zip": lambda: zip_path(site.title),
         "participant_names": participant_names,
         "to": to,

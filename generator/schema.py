@@ -48,6 +48,7 @@ __all__ = [
     "LANGUAGES",
     "SCHEMAS",
     "SLUG",
+    "STATUS_MEANINGS",
     "Bool",
     "Checker",
     "Date",
@@ -85,6 +86,18 @@ STATUSES = (
 )
 BEGUN = frozenset({"held", "ongoing", "stalled"})
 NOT_YET = frozenset({"planned", "expected", "announced", "requested", "postponed"})
+# What each status means, as readers see it explained (the glossary on the home page).
+STATUS_MEANINGS = {
+    "held": "took place",
+    "ongoing": "was under way",
+    "stalled": "had begun and stopped moving",
+    "planned": "was arranged but had not happened yet",
+    "expected": "someone said it would happen, and it had not yet",
+    "announced": "a party had announced it; it had not happened yet",
+    "requested": "someone had asked for it; it had not happened yet",
+    "postponed": "had been put off to a later date",
+    "cancelled": "had been called off",
+}
 # Kinds of event. A process (negotiations over months) and a series (meetings known only by
 # their number, "met Xi four times") are not encounters: who-met-whom never counts them.
 EVENT_KINDS = (

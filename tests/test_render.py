@@ -64,3 +64,17 @@ def test_initial_files_accented_and_other_scripts() -> None:
 def test_md_escape_is_plain_text() -> None:
     assert md_escape("  a\n b ") == "a b"
     assert md_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+
+
+def test_the_home_page_explains_the_statuses_in_use() -> None:
+    from generator.build import check
+    from generator.schema import STATUS_MEANINGS, STATUSES
+
+    assert list(STATUS_MEANINGS) == list(STATUSES)  # every status has its meaning, in order
+    project = Project(SAMPLE, templates=str(REPO / "templates"), pages="none")
+    site = check(project)
+    used = {r.status for m in site.meetings.values() for r in m.reports}
+    home = generate_files(project)["index.md"].decode()
+    for status in STATUSES:
+        line = f'fs-status--{status}">{status}</span> {STATUS_MEANINGS[status]}'
+        assert (line in home) == (status in used), status
