@@ -100,6 +100,7 @@ class Site:
     meetings_by_place: dict[str, tuple[str, ...]]
     meetings_by_topic: dict[str, tuple[str, ...]]
     related_to: dict[str, tuple[str, ...]]  # both directions of `related`
+    may_be_same: dict[str, tuple[str, ...]]  # both directions of `may_be`
     met_with: dict[str, tuple[tuple[str, int], ...]]  # actor -> (other actor, held encounters together)
     to_meet: dict[str, tuple[tuple[str, int], ...]]  # actor -> (other, planned or expected encounters)
     encounters_by_actor: dict[str, tuple[str, ...]]  # actor -> whole encounters (parts folded in)
@@ -318,6 +319,7 @@ def build_site(
     series: dict[str, list[str]] = defaultdict(list)
     requested: dict[str, list[str]] = defaultdict(list)
     related: dict[str, set[str]] = defaultdict(set)
+    same: dict[str, set[str]] = defaultdict(set)
     statements: dict[str, list[StatementUse]] = defaultdict(list)
     claims: dict[str, list[tuple[Point, str, str]]] = defaultdict(list)
     mentioned: dict[tuple[str, str], list[tuple[Point, str, str]]] = defaultdict(list)
@@ -353,6 +355,9 @@ def build_site(
         for r in m.related:
             related[m.id].add(r)
             related[r].add(m.id)
+        for r in m.may_be:
+            same[m.id].add(r)
+            same[r].add(m.id)
         if m.part_of is not None:
             parts[m.part_of].append(mid)
         for k in dating[mid].certain_keys():  # each key's list stays in time order
@@ -373,8 +378,11 @@ def build_site(
     encounters: dict[str, list[str]] = defaultdict(list)
     for whole in sorted(people, key=in_time):
         status = meetings[whole].status
-        # held, or under way when reported (a visit still going on): they have met
+        # held, or under way when reported (a visit still going on): they have met; an event that
+        # may be another one on record is not counted again
         tally = met if status in BEGUN else expected if status in NOT_YET else None
+        if meetings[whole].may_be:
+            tally = None
         for person in people[whole]:  # each person's list is in time order whatever the order here
             encounters[person].append(whole)
         if tally is not None:
@@ -447,6 +455,7 @@ def build_site(
         meetings_by_place=_freeze(by_place),
         meetings_by_topic=_freeze(by_topic),
         related_to={k: tuple(sorted(v, key=in_time)) for k, v in sorted(related.items())},
+        may_be_same={k: tuple(sorted(v, key=in_time)) for k, v in sorted(same.items())},
         met_with={k: ranked(c) for k, c in sorted(met.items()) if c},
         to_meet={k: ranked(c) for k, c in sorted(expected.items()) if c},
         encounters_by_actor=_freeze(encounters),

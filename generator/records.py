@@ -244,6 +244,7 @@ class Meeting:
     statements: tuple[Statement, ...] = ()
     topics: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    may_be: tuple[str, ...] = ()  # events it may be the same as: not counted as another meeting
     count: int | None = None
     instances: tuple[str, ...] = ()
     requested_by: tuple[str, ...] = ()
@@ -491,6 +492,7 @@ def record(doc: Document) -> Any:
         statements=_statements(d.get("statements")),
         topics=tuple(d.get("topics") or ()),
         related=tuple(d.get("related") or ()),
+        may_be=tuple(d.get("may_be") or ()),
         count=d.get("count"),
         instances=tuple(d.get("instances") or ()),
         requested_by=tuple(d.get("requested_by") or ()),

@@ -541,6 +541,12 @@ SCHEMAS: dict[str, Obj] = {
             _STATEMENTS,
             Field("topics", ListOf(Ref("topics"), unique_by=""), "topic ids"),
             Field("related", ListOf(Ref("meetings"), unique_by=""), "ids of related events"),
+            Field(
+                "may_be",
+                ListOf(Ref("meetings"), min_items=1, unique_by=""),
+                "events this one may be the same as (the sources do not say it is another): "
+                "its page says so and who-met-whom does not count it",
+            ),
             Field("citations", CITATIONS, "more excerpts establishing the event, its date and place"),
         ],
         doc="An event: a meeting, visit, talks, ceremony or conference; a process (negotiations over "
@@ -561,7 +567,7 @@ BEYOND_JSON_SCHEMA = (
     "bounds and reports agree: a source published before the event's earliest possible date "
     "cannot report it held, nor one published after its latest possible date report it expected; "
     "a relative date's source has a publication date; part_of has no cycles; a series' instances "
-    "are not series, and it counts at least as many"
+    "are not series, and it counts at least as many; an event is not listed in its own may_be"
 )
 
 

@@ -234,7 +234,8 @@ def _former_ids(
 def _check_structure(
     events: dict[str, Document], known: dict[str, set[str]], broken: set[tuple[str, str]]
 ) -> list[Problem]:
-    """Between events: part_of without cycles, a series' instances single events it can hold."""
+    """Between events: part_of without cycles, a series' instances single events it can hold,
+    no event possibly the same as itself."""
     problems: list[Problem] = []
     data = {eid: doc.data for eid, doc in events.items() if ("meetings", eid) not in broken}
     for eid, d in data.items():
@@ -253,6 +254,16 @@ def _check_structure(
                         "part-of",
                         f"part_of goes round in a circle: {cycle}",
                         "part_of",
+                    )
+                )
+        for i, other in enumerate(d.get("may_be") or []):
+            if other == eid:
+                problems.append(
+                    Problem(
+                        doc.loc(("may_be", i)),
+                        "may-be",
+                        "an event cannot be listed as possibly the same as itself",
+                        f"may_be[{i}]",
                     )
                 )
         instances = d.get("instances") or []

@@ -477,3 +477,37 @@ def test_people_in_different_parts_of_a_visit_have_not_met(sample: Project) -> N
     assert (
         site.encounters_by_actor["vladimir-putin"].count("2024-11-choe-lavrov-moscow") == 1
     )  # the visit, once
+
+
+def test_an_event_that_may_be_another_is_not_counted_again(sample: Project) -> None:
+    """An article's "previous meeting", with no date or place, may be one already on record."""
+    text = (sample.root / KIM_PUTIN).read_text(encoding="utf-8")
+    again = text.replace(
+        "id: kim-putin-russia-2023\nformer_ids: [2023-09-kim-putin-expected]\n", "id: kim-putin-again\n"
+    )
+    again = again.replace("title: Kim Jong Un meets Vladimir Putin in Russia", "title: A previous meeting")
+    (sample.root / "content/meetings/kim-putin-again.yaml").write_text(again, encoding="utf-8")
+    site = check(sample)
+    assert site.met_with["kim-jong-un"] == (("vladimir-putin", 2),)  # as two distinct meetings
+    _edit(
+        sample,
+        "content/meetings/kim-putin-again.yaml",
+        "topics: [arms]\n",
+        "topics: [arms]\nmay_be: [kim-putin-russia-2023]\n",
+    )
+    site = check(sample)
+    assert site.met_with["kim-jong-un"] == (("vladimir-putin", 1),)
+    assert site.may_be_same["kim-putin-russia-2023"] == ("kim-putin-again",)
+    pages = generate_files(sample)
+    again_page = pages["meetings/kim-putin-again.md"].decode()
+    assert "May be the same event as" in again_page and "does not count it again" in again_page
+    assert "kim-putin-again.md" in pages["meetings/kim-putin-russia-2023.md"].decode()
+    # Not as the same as itself.
+    _edit(
+        sample,
+        "content/meetings/kim-putin-again.yaml",
+        "may_be: [kim-putin-russia-2023]",
+        "may_be: [kim-putin-again]",
+    )
+    problems = _problems(sample)
+    assert len(problems) == 1 and "error[may-be] (may_be[0])" in problems[0], problems
