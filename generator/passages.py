@@ -93,39 +93,45 @@ def article_html(article: Article, cited: list[Passage], gloss: dict[str, str]) 
     """
     text = article.text
     starts: dict[int, list[str]] = {}
+    ends: dict[int, list[str]] = {}
     for p in cited:
         starts.setdefault(p.start, []).append(p.id)
-    covered = [0] * (len(text) + 1)  # how many passages cover each character (a difference array)
-    for p in cited:
-        covered[p.start] += 1
-        covered[p.end] -= 1
-    depth = 0
-    marked = [False] * len(text)
-    for i in range(len(text)):
-        depth += covered[i]
-        marked[i] = depth > 0
+        ends.setdefault(p.end, []).append(p.id)
+    active: list[str] = []  # the passages covering the current character, in order of their start
+    seen = 0  # ends up to here are taken off `active` (paragraph breaks are skipped, their ends are not)
     out: list[str] = ['<div class="fs-article" data-search-exclude="">']
     for m in _paragraph_spans(text):
         begin, end = m
         parts: list[str] = []
-        in_mark = False
+        open_for: tuple[str, ...] = ()  # the passages of the open <mark>, if one is open
         notes: list[str] = []
         for i in range(begin, end):
+            changed = False
+            for j in range(seen, i + 1):
+                for pid in ends.get(j, ()):
+                    if pid in active:
+                        active.remove(pid)
+                        changed = True
+            seen = i + 1
             if i in starts:
-                if in_mark:
+                changed = True
+                if open_for:
                     parts.append("</mark>")
-                    in_mark = False
+                    open_for = ()
                 for pid in starts[i]:
                     parts.append(f'<a class="fs-anchor" id="{pid}"></a>')
                     notes.append(pid)
-            if marked[i] and not in_mark:
-                parts.append('<mark class="fs-passage">')
-                in_mark = True
-            elif not marked[i] and in_mark:
+                    active.append(pid)
+            if changed and open_for and tuple(active) != open_for:
                 parts.append("</mark>")
-                in_mark = False
+                open_for = ()
+            if active and not open_for:
+                # Each highlighted stretch names every passage it belongs to: the page's script
+                # emphasises all of a passage, overlaps included, when a footnote leads to it.
+                parts.append(f'<mark class="fs-passage" data-p="{" ".join(active)}">')
+                open_for = tuple(active)
             parts.append(html.escape(text[i]))
-        if in_mark:
+        if open_for:
             parts.append("</mark>")
         body = "".join(parts).replace("\n", "<br>\n")
         out.append(f"<p>{body}</p>")

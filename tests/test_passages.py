@@ -34,9 +34,17 @@ def test_overlapping_passages_are_highlighted_once_each_with_its_anchor() -> Non
     html = article_html(article, found, gloss)
     assert html.count("<p>") == 2  # the blank line separates paragraphs
     assert all(f'id="{p.id}"' in html for p in found)
-    # "paragraph, with" and "with “quoted words”" overlap: one unbroken highlight, two anchors.
+    # "paragraph, with" and "with “quoted words”" overlap: three stretches (one, both, the other),
+    # each naming the passages it belongs to, so all of a passage can be emphasised.
     first = html.split("</p>")[0]
-    assert re.sub(r"<a [^>]*></a>", "", first).count("<mark") == 2  # before and after the second anchor
+    assert re.sub(r"<a [^>]*></a>", "", first).count("<mark") == 3
+    for p in found:
+        words = "".join(
+            m.group(2)
+            for m in re.finditer(r'<mark class="fs-passage" data-p="([^"]*)">(.*?)</mark>', html)
+            if p.id in m.group(1).split()
+        )
+        assert words == TEXT[p.start : p.end], p
     assert "&ldquo;" not in html and "“quoted words”" in html
     assert html.index(f'id="{passage_id("with “quoted words”")}"') < html.index("quoted words")
 

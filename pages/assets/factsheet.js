@@ -66,3 +66,22 @@
     });
   });
 })();
+
+// On a source page, the passage a footnote leads to (#p-…) is emphasised whole, even where it
+// overlaps another: every highlighted stretch names the passages it belongs to (data-p).
+(function () {
+  var article = document.querySelector(".fs-article");
+  if (!article) return;
+  function show() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    Array.prototype.forEach.call(article.querySelectorAll("mark.fs-current"), function (m) {
+      m.classList.remove("fs-current");
+    });
+    if (id.indexOf("p-") !== 0) return;
+    Array.prototype.forEach.call(article.querySelectorAll("mark.fs-passage"), function (m) {
+      if ((" " + m.getAttribute("data-p") + " ").indexOf(" " + id + " ") >= 0) m.classList.add("fs-current");
+    });
+  }
+  window.addEventListener("hashchange", show);
+  show();
+})();
