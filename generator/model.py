@@ -212,6 +212,7 @@ def _contributions(kind: str, record: Any) -> tuple[Contribution, ...]:
         for r in record.reports:
             use(f"{record.title}: reported {r.status}", (r.citation,))
         use(record.title, record.citations)
+        outside(f"{record.title}: place", record.place_references)
         d = record.date
         if d is not None:
             outside(f"{record.title}: date", d.references)

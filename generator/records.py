@@ -239,6 +239,7 @@ class Meeting:
     place: str | None = None
     place_by: str | None = None
     place_also_by: tuple[str, ...] = ()  # who else gives the place, together with `place_by`
+    place_references: tuple[Outside, ...] = ()  # outside references on where it took place
     participants: tuple[Participant, ...] = ()
     points: tuple[Point, ...] = ()
     statements: tuple[Statement, ...] = ()
@@ -290,13 +291,13 @@ class Meeting:
         return tuple(out)
 
     def outside_all(self) -> tuple[Outside, ...]:
-        """Every outside reference the event cites (for its date and bounds)."""
-        if self.date is None:
-            return ()
-        out = list(self.date.references)
-        for b in (self.date.not_before, self.date.not_after):
-            if b is not None:
-                out.extend(b.references)
+        """Every outside reference the event cites (for its date, bounds and place)."""
+        out = list(self.place_references)
+        if self.date is not None:
+            out.extend(self.date.references)
+            for b in (self.date.not_before, self.date.not_after):
+                if b is not None:
+                    out.extend(b.references)
         return tuple(out)
 
 
@@ -485,6 +486,7 @@ def record(doc: Document) -> Any:
         place=d.get("place"),
         place_by=d.get("place_by"),
         place_also_by=tuple(d.get("place_also_by") or ()),
+        place_references=_outside(d.get("place_references")),
         participants=_tuple(
             d.get("participants"), lambda p: Participant(p["actor"], p["side"], p.get("role"))
         ),

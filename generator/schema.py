@@ -525,6 +525,12 @@ SCHEMAS: dict[str, Obj] = {
             Field("place", Ref("places"), "where it takes place"),
             Field("place_by", Ref("actors"), "who says it takes place there, when the article attributes it"),
             Field(
+                "place_references",
+                OUTSIDE_CITATIONS,
+                "outside references on where it took place, for what the articles cannot settle "
+                "(shown as such, never as verified)",
+            ),
+            Field(
                 "place_also_by",
                 ListOf(Ref("actors"), min_items=1, unique_by=""),
                 "who else says so, when several say it together; needs `place_by`",

@@ -511,3 +511,23 @@ def test_an_event_that_may_be_another_is_not_counted_again(sample: Project) -> N
     )
     problems = _problems(sample)
     assert len(problems) == 1 and "error[may-be] (may_be[0])" in problems[0], problems
+
+
+def test_an_outside_reference_on_the_place_is_shown_as_such(sample: Project) -> None:
+    """Where an article's place differs from what an outside report says, both show, apart."""
+    _edit(
+        sample,
+        KIM_PUTIN,
+        "place_by: united-states\n",
+        "place_by: united-states\nplace_references:\n  - reference: example-news-2023-09-14\n"
+        "    says: They met at a space centre.\n",
+    )
+    site = check(sample)
+    assert [u.kind for u in site.outside_uses["example-news-2023-09-14"]].count("meetings") >= 1
+    page = generate_files(sample)["meetings/kim-putin-russia-2023.md"].decode()
+    place_row = next(line for line in page.splitlines() if line.startswith("| **Place** |"))
+    assert 'class="fs-outside">outside reference</span>' in place_row
+    assert "They met at a space centre." in place_row
+    # An excerpt is refused there: an outside page is not archived, so its words cannot be checked.
+    _edit(sample, KIM_PUTIN, "    says: They met at a space centre.\n", "    excerpt: They met.\n")
+    assert any("place_references[0]" in p for p in _problems(sample))

@@ -745,6 +745,9 @@ date:
     - reference: hostile-reference
       says: {t("meetings.date.references.says", True)}
 place: hostile-place
+place_references:
+  - reference: hostile-reference
+    says: {t("meetings.place_references.says", True)}
 participants:
   - actor: hostile-actor
     role: {t("meetings.participants.role")}
