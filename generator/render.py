@@ -282,6 +282,14 @@ def when_text(dating: Dating, url: Callable[[str, str], str]) -> str:
     return text
 
 
+def date_inferred(m: Meeting, dating: Dating) -> bool:
+    """Whether an event's date is worked out rather than stated: implied by the article ("on
+    Thursday", "last month") or taken from the event it is part of. Marked "(inferred)" wherever
+    the date is shown."""
+    from_whole = dating.lower is not None and dating.lower.origin == "whole"
+    return from_whole or (m.date is not None and bool(m.date.inferred or m.date.relative))
+
+
 def _meeting_row(
     m: Meeting, place_name: str | None, claimed_by: str | None, dating: Dating, url: Callable[[str, str], str]
 ) -> str:
@@ -291,8 +299,7 @@ def _meeting_row(
     inferred; a place that the article attributes to someone names them.
     """
     when = when_text(dating, url)
-    from_whole = dating.lower is not None and dating.lower.origin == "whole"
-    if from_whole or (m.date is not None and (m.date.inferred or m.date.relative)):
+    if date_inferred(m, dating):
         when += " (inferred)"
     status = md_escape(m.status)
     place = f"[{md_escape(place_name)}]({url('places', m.place)})" if place_name and m.place else "–"
@@ -498,7 +505,8 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         return lines
 
     def when(m: Meeting) -> Md:
-        return Md(when_text(site.dating[m.id], url))
+        dating = site.dating[m.id]
+        return Md(when_text(dating, url) + (" (inferred)" if date_inferred(m, dating) else ""))
 
     def built(kind: str, id: str) -> str:
         """The address of a built page (use_directory_urls: false): links in raw HTML are not rewritten."""
@@ -544,8 +552,10 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         details = " · ".join(part for part in (who, place) if part)
         return (
             f'<li class="fs-event" data-actors="{actors}" data-status="{m.status}">'
-            f'<span class="fs-when">{html.escape(describe(site.dating[mid]))}</span> '
-            f"{anchor_to('meetings', mid, 'fs-event-title')} {_badge(m.status)}"
+            f'<span class="fs-when">{html.escape(describe(site.dating[mid]))}'
+            + (" (inferred)" if date_inferred(m, site.dating[mid]) else "")
+            + "</span> "
+            + f"{anchor_to('meetings', mid, 'fs-event-title')} {_badge(m.status)}"
             + (f' <span class="fs-history">({history})</span>' if history else "")
             + (f'<br><span class="fs-who">{details}</span>' if details else "")
             + "</li>"

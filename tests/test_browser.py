@@ -283,7 +283,7 @@ def test_an_event_shows_its_date_bounds_and_outside_references(reader: Reader, s
         m for m in site.meetings.values() if site.dating[m.id].on is None and site.dating[m.id].placed
     )
     reader.open(f"meetings/{bounded.id}.html")
-    assert "Bounds" in reader.page.locator("article table").first.inner_text()
+    assert "Earliest and latest possible" in reader.page.locator("article table").first.inner_text()
 
 
 def test_a_footnote_leads_to_the_words_in_the_archived_article(reader: Reader, site: Site) -> None:
