@@ -85,3 +85,16 @@
   window.addEventListener("hashchange", show);
   show();
 })();
+
+// A chart wider than the screen (the chronology's, on a phone) opens at its latest end, with a
+// line saying the rest is a swipe away.
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll(".fs-chart"), function (box) {
+    if (box.scrollWidth <= box.clientWidth + 1) return;
+    box.scrollLeft = box.scrollWidth;
+    var note = document.createElement("p");
+    note.className = "fs-swipe";
+    note.textContent = "Showing the latest years: swipe the chart sideways for earlier ones.";
+    box.parentNode.insertBefore(note, box);
+  });
+})();
