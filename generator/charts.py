@@ -159,7 +159,7 @@ def graph_svg(site: Site, url: Url) -> str:
     out = [
         f'<svg class="fs-graph" viewBox="0 0 {size} {size}" role="group" '
         f'aria-label="Who met whom: {len(actors)} actors" xmlns="http://www.w3.org/2000/svg">',
-        _legend(),
+        _legend({site.actors[a].kind for a in actors}),
     ]
     shown = set(actors)
     for a in actors:
@@ -188,25 +188,24 @@ def graph_svg(site: Site, url: Url) -> str:
     return "".join(out)
 
 
-def _legend() -> str:
-    """What the graph's colours and lines mean, in its top-left corner."""
+def _legend(kinds: set[str]) -> str:
+    """What the graph's colours and lines mean, in its top-left corner: the kinds of actor drawn."""
     rows = [
         '<g class="fs-legend">',
         '<text class="fs-label" x="10" y="18">Legend</text>',
     ]
-    for i, (kind, label) in enumerate(
-        (("person", "person"), ("state", "state"), ("organisation", "organisation"))
-    ):
-        y = 38 + 18 * i
+    y = 38
+    for kind in (k for k in ("person", "state", "organisation") if k in kinds):
         rows.append(
             f'<circle class="fs-node fs-node--{kind}" cx="18" cy="{y - 4}" r="6"/>'
-            f'<text class="fs-label" x="30" y="{y}">{label}</text>'
+            f'<text class="fs-label" x="30" y="{y}">{kind}</text>'
         )
+        y += 18
     rows.append(
-        '<line class="fs-edge" x1="12" y1="94" x2="40" y2="94" stroke-width="1"/>'
-        '<text class="fs-label" x="46" y="98">met once</text>'
-        '<line class="fs-edge" x1="12" y1="112" x2="40" y2="112" stroke-width="2.5"/>'
-        '<text class="fs-label" x="46" y="116">met twice (thicker: more)</text>'
+        f'<line class="fs-edge" x1="12" y1="{y - 4}" x2="40" y2="{y - 4}" stroke-width="1"/>'
+        f'<text class="fs-label" x="46" y="{y}">met once</text>'
+        f'<line class="fs-edge" x1="12" y1="{y + 14}" x2="40" y2="{y + 14}" stroke-width="2.5"/>'
+        f'<text class="fs-label" x="46" y="{y + 18}">met twice (thicker: more)</text>'
         "</g>"
     )
     return "".join(rows)

@@ -78,3 +78,16 @@ def test_the_home_page_explains_the_statuses_in_use() -> None:
     for status in STATUSES:
         line = f'fs-status--{status}">{status}</span> {STATUS_MEANINGS[status]}'
         assert (line in home) == (status in used), status
+
+
+def test_the_graph_legend_names_only_the_kinds_of_actor_drawn() -> None:
+    import re
+
+    from generator.build import check
+    from generator.charts import graph_actors, graph_svg
+
+    site = check(Project(SAMPLE, templates=str(REPO / "templates"), pages="none"))
+    svg = graph_svg(site, lambda kind, id: f"{kind}/{id}.html")
+    legend = svg[svg.index('<g class="fs-legend">') :]
+    drawn = {site.actors[a].kind for a in graph_actors(site)}
+    assert set(re.findall(r"fs-node--(\w+)", legend)) == drawn
