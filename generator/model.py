@@ -35,7 +35,7 @@ from .records import (
     Topic,
     record,
 )
-from .schema import BEGUN, NOT_YET, STATUSES, precision
+from .schema import STATUSES, precision
 
 __all__ = [
     "MONTHS",
@@ -378,12 +378,7 @@ def build_site(
     expected: dict[str, Counter[str]] = defaultdict(Counter)
     encounters: dict[str, list[str]] = defaultdict(list)
     for whole in sorted(people, key=in_time):
-        status = meetings[whole].status
-        # held, or under way when reported (a visit still going on): they have met; an event that
-        # may be another one on record is not counted again
-        tally = met if status in BEGUN else expected if status in NOT_YET else None
-        if meetings[whole].may_be:
-            tally = None
+        tally = {"met": met, "to meet": expected}.get(meetings[whole].counts_as or "")
         for person in people[whole]:  # each person's list is in time order whatever the order here
             encounters[person].append(whole)
         if tally is not None:

@@ -41,17 +41,14 @@ def write_site_zip(site: Path, title: str) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     folder = slug(title)
     files = sorted(
-        (
-            p
-            for p in site.rglob("*")
-            if p.is_file() and p != dest and p.relative_to(site).as_posix() not in LEFT_OUT
-        ),
-        key=lambda p: p.relative_to(site).as_posix(),
+        (rel, p)
+        for p in site.rglob("*")
+        if p.is_file() and p != dest and (rel := p.relative_to(site).as_posix()) not in LEFT_OUT
     )
     tmp = dest.with_name(dest.name + ".tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
-        for path in files:
-            info = zipfile.ZipInfo(f"{folder}/{path.relative_to(site).as_posix()}", FIXED_TIME)
+        for rel, path in files:
+            info = zipfile.ZipInfo(f"{folder}/{rel}", FIXED_TIME)
             info.create_system = 3  # Unix, whatever machine builds it
             info.external_attr = FILE_MODE << 16
             info.compress_type = zipfile.ZIP_DEFLATED

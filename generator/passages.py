@@ -89,7 +89,8 @@ def article_html(article: Article, cited: list[Passage], gloss: dict[str, str]) 
 
     ``gloss`` is the HTML shown under a paragraph for each passage that begins
     in it (its translation and where it is cited). Overlapping passages are
-    highlighted once, each with its own anchor where it begins.
+    highlighted once: each passage has its own anchor where it begins, and each
+    highlighted stretch names in ``data-p`` every passage it belongs to.
     """
     text = article.text
     starts: dict[int, list[str]] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Document
-from .schema import NOT_ENCOUNTERS, precision
+from .schema import BEGUN, NOT_ENCOUNTERS, NOT_YET, precision
 
 
 def _claimants(by: str | None, also_by: tuple[str, ...]) -> tuple[str, ...]:
@@ -261,6 +261,14 @@ class Meeting:
     def encounter(self) -> bool:
         """Whether it is a meeting of people at all (not a process, not a series known by count)."""
         return self.kind not in NOT_ENCOUNTERS
+
+    @property
+    def counts_as(self) -> str | None:
+        """How who-met-whom counts it: "met" (held, or under way when reported), "to meet" (not
+        yet), or not at all (cancelled, or it may be an event already on record)."""
+        if self.may_be:
+            return None
+        return "met" if self.status in BEGUN else "to meet" if self.status in NOT_YET else None
 
     @property
     def place_claimants(self) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from .dating import Bound, Dating, describe, format_date, format_upper, format_y
 from .model import Citation, Meeting, Site, StatementUse
 from .offline import zip_path
 from .passages import Article, article_html, passage_id, passages
-from .schema import BEGUN, LANGUAGES, NOT_YET, STATUS_MEANINGS, STATUSES, precision
+from .schema import LANGUAGES, STATUS_MEANINGS, STATUSES, precision
 
 
 class Md(str):
@@ -178,7 +178,6 @@ def make_env(templates: Path) -> Environment:
         ),
     )
     env.globals.update(
-        search_variants=search_variants,
         search_names=search_names,
         format_date=format_date,
         graph_actors=graph_actors,
@@ -186,8 +185,6 @@ def make_env(templates: Path) -> Environment:
         INDEX_LIMIT=INDEX_LIMIT,
         STATUSES=STATUSES,
         STATUS_MEANINGS=STATUS_MEANINGS,
-        BEGUN=BEGUN,
-        NOT_YET=NOT_YET,
     )
     return env
 
@@ -273,13 +270,14 @@ def letter_groups(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
     return out
 
 
-def when_text(dating: Dating, url: Callable[[str, str], str]) -> str:
-    """An event's date as a reader sees it (Markdown): linked to its date page when it has one."""
+def when_text(m: Meeting, dating: Dating, url: Callable[[str, str], str]) -> str:
+    """An event's date as a reader sees it (Markdown): linked to its date page when it has one,
+    marked "(inferred)" when worked out rather than stated."""
     text = md_escape(describe(dating))
     key = dating.on or dating.period
     if key is not None:
-        return f"[{text}]({url('dates', key)})"
-    return text
+        text = f"[{text}]({url('dates', key)})"
+    return text + " (inferred)" if date_inferred(m, dating) else text
 
 
 def date_inferred(m: Meeting, dating: Dating) -> bool:
@@ -298,9 +296,7 @@ def _meeting_row(
     A date the article implies, or one taken from the event this one is part of, is marked
     inferred; a place that the article attributes to someone names them.
     """
-    when = when_text(dating, url)
-    if date_inferred(m, dating):
-        when += " (inferred)"
+    when = when_text(m, dating, url)
     status = md_escape(m.status)
     place = f"[{md_escape(place_name)}]({url('places', m.place)})" if place_name and m.place else "–"
     if claimed_by and place != "–":
@@ -505,8 +501,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         return lines
 
     def when(m: Meeting) -> Md:
-        dating = site.dating[m.id]
-        return Md(when_text(dating, url) + (" (inferred)" if date_inferred(m, dating) else ""))
+        return Md(when_text(m, site.dating[m.id], url))
 
     def built(kind: str, id: str) -> str:
         """The address of a built page (use_directory_urls: false): links in raw HTML are not rewritten."""
