@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample project (tests/fixtures/sample) copied where a test may change it."""
+"""Shared fixtures: the sample project (tests/fixtures/sample) copied where a test may change it,
+this repository's project built once, and the edit-then-check helpers of the validation tests."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Project
+from generator.build import Project, build
+from generator.loader import load_content
+from generator.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
@@ -42,3 +45,28 @@ def copy_sample(dest: Path) -> Project:
 @pytest.fixture
 def sample(tmp_path: Path) -> Project:
     return copy_sample(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def repo_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy of this repository's project (the real sheet), built once for the tests that only read it."""
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("content", "seeds", "templates", "pages", "overrides"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    project = Project(root)
+    build(project)
+    return project
+
+
+def edit(project: Project, rel: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in a project file by ``new`` (``old`` must be there)."""
+    path = project.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(project: Project) -> list[str]:
+    """Every problem `check` reports for the project, as the editor reads it."""
+    return [p.text() for p in validate(load_content(project.root))]

@@ -11,14 +11,13 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from generator.build import Project, build, check
+from generator.build import Project, check
 from generator.charts import chart_key
 from generator.dating import format_date
 from generator.model import Site
@@ -41,15 +40,9 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy of this repository's project, built."""
-    root = tmp_path_factory.mktemp("site")
-    for name in ("content", "seeds", "templates", "pages", "overrides"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    project = Project(root)
-    build(project)
-    return project
+def project(repo_project: Project) -> Project:
+    """This repository's project, built (shared with the link crawl)."""
+    return repo_project
 
 
 @pytest.fixture(scope="module")

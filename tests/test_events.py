@@ -20,6 +20,9 @@ from generator.export import record_json
 from generator.loader import load_content
 from generator.validate import validate
 
+from conftest import edit as _edit
+from conftest import problems as _problems
+
 KIM_PUTIN = "content/meetings/kim-putin-russia-2023.yaml"
 TALKS = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
 PLAQUE = "content/meetings/choe-lavrov-plaque.yaml"
@@ -29,17 +32,6 @@ UNSC = "content/meetings/un-security-council-missile-test.yaml"
 WIRE = "content/sources/wire-2023-09-14.yaml"
 SOURCE_2024 = "content/sources/article-2024-11.yaml"
 REFERENCE = "content/references/example-news-2023-09-14.yaml"
-
-
-def _edit(project: Project, rel: str, old: str, new: str) -> None:
-    path = project.root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _problems(project: Project) -> list[str]:
-    return [p.text() for p in validate(load_content(project.root))]
 
 
 # --- checks: (file, old text, new text, the one problem expected) -----------------------------

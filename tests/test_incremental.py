@@ -11,14 +11,9 @@ from generator.build import Project, generate_files
 from generator.errors import ValidationFailed
 from generator.incremental import Regenerator
 
+from conftest import edit as _edit
+
 MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
-
-
-def _edit(project: Project, rel: str, old: str, new: str) -> None:
-    path = project.root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (old, rel)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _on_disk(root: Path) -> dict[str, bytes]:

@@ -7,16 +7,13 @@ footnote back-links, the redirect pages), so the built HTML itself is crawled he
 
 from __future__ import annotations
 
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from generator.build import Project, build
-
-from conftest import REPO
+from generator.build import Project
 
 
 class _Links(HTMLParser):
@@ -36,14 +33,8 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("links")
-    for name in ("content", "seeds", "templates", "pages", "overrides"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    project = Project(root)
-    build(project)
-    return project.path("site")
+def site(repo_project: Project) -> Path:
+    return repo_project.path("site")
 
 
 def _parse(path: Path, cache: dict[Path, _Links]) -> _Links:

@@ -5,23 +5,14 @@ from __future__ import annotations
 import pytest
 
 from generator.build import Project
-from generator.loader import load_content
-from generator.validate import normalise, validate
+from generator.validate import normalise
+
+from conftest import edit as _edit
+from conftest import problems as _problems
 
 MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
 ACTOR = "content/actors/sergei-lavrov.yaml"
 SOURCE = "content/sources/article-2024-11.yaml"
-
-
-def _problems(project: Project) -> list[str]:
-    return [p.text() for p in validate(load_content(project.root))]
-
-
-def _edit(project: Project, rel: str, old: str, new: str) -> None:
-    path = project.root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_sample_is_valid(sample: Project) -> None:
