@@ -6,6 +6,7 @@ codes belong to ``cli.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import logging
@@ -16,12 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from .errors import Problem, ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
+from .history import History, history_for, plain_config, repository, site_url
 from .loader import ContentFile, Document, load_content, load_document
 from .model import Site, build_site
 from .offline import write_site_zip
@@ -57,16 +58,15 @@ class Project:
     def site_title(self) -> str:
         """``site_name`` from mkdocs.yml, read without running any of its tags."""
 
-        class _Loader(yaml.SafeLoader):
-            pass
-
-        _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
         try:
-            with self.path("config").open(encoding="utf-8") as fh:
-                config: Any = yaml.load(fh, Loader=_Loader)
+            config = plain_config(self.path("config"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise BuildFailed(f"{self.config} cannot be read: {exc}") from None
-        return str(config.get("site_name", "Fact sheet")) if isinstance(config, dict) else "Fact sheet"
+        return str(config.get("site_name", "Fact sheet"))
+
+    def history(self) -> History | None:
+        """What git says of the content's history (None without git or in a shallow clone)."""
+        return history_for(self.root, self.content, self.path("config"))
 
 
 Phases = dict[str, float]  # seconds per phase of a run, filled in when asked for
@@ -171,6 +171,7 @@ def generate_files(
     try:
         with long_lived_objects():
             site = check(project, phases)
+        site = dataclasses.replace(site, history=project.history())  # one `git log`
         report(
             f"checked {len(site.meetings):,} meetings, {len(site.actors):,} actors, "
             f"{len(site.places):,} places ({time.perf_counter() - start:.1f} s); rendering pages …"
@@ -253,6 +254,23 @@ def _mkdocs_logging() -> Iterator[list[str]]:
         logger.propagate = old_propagate
 
 
+def config_overrides(project: Project) -> dict[str, str]:
+    """What the build adds to mkdocs.yml: the repository (for edit and view links) and the
+    site's address, from GitHub Actions' environment when mkdocs.yml names neither.
+
+    ``edit_uri`` is always given with ``repo_url``: relative to the repository's root (pages
+    name their file in ``edit_path``), not MkDocs' default of the docs folder.
+    """
+    out: dict[str, str] = {}
+    repo = repository(project.path("config"))
+    if repo:
+        out["repo_url"], out["edit_uri"] = repo.url, repo.edit_uri
+    url = site_url(project.path("config"))
+    if url:
+        out["site_url"] = url
+    return out
+
+
 def mkdocs_build(project: Project, docs: Path, site: Path) -> None:
     """``mkdocs build --strict`` of ``docs`` into ``site``."""
     from mkdocs.commands.build import build as run_build
@@ -266,7 +284,11 @@ def mkdocs_build(project: Project, docs: Path, site: Path) -> None:
     with _mkdocs_logging() as messages:
         try:
             config = load_config(
-                str(project.path("config")), docs_dir=str(docs), site_dir=str(site), strict=True
+                str(project.path("config")),
+                docs_dir=str(docs),
+                site_dir=str(site),
+                strict=True,
+                **config_overrides(project),
             )
             run_build(config)
             compact_html_tree(site)  # the theme's indentation was half of every page

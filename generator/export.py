@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .dating import Dating, describe, last_day
+from .feed import FEED, atom_feed
 from .model import Actor, CitationUse, Meeting, Site, StatementUse
 from .schema import SCHEMAS, json_schema
 
@@ -115,6 +116,10 @@ def record_json(site: Site, kind: str, id: str) -> dict[str, Any]:
     """One record as exported, with its source file and back-references."""
     record = getattr(site, kind)[id]
     data: dict[str, Any] = {"kind": kind[:-1], **_plain(record), "content_file": record.file}
+    # From the repository's history: null when the site was built without it.
+    history = site.history
+    data["first_published"] = history.first_published(record.file) if history else None
+    data["last_changed"] = history.last_changed(record.file) if history else None
     if isinstance(record, Meeting):
         data["related_meetings"] = list(site.related_to.get(id, ()))
         data["status"] = record.status
@@ -395,6 +400,8 @@ def export_plan(site: Site) -> list[tuple[str, Builder]]:
             (f"{kind}/{id}.json", functools.partial(_record_file, kind=kind, id=id))
             for id in getattr(site, kind)
         ]
+    if site.history:
+        plan.append((FEED, atom_feed))
     return plan
 
 

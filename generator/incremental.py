@@ -152,6 +152,7 @@ class Regenerator:
         self.records: RecordCache = {}
         self.datings: DatingCache = {}
         self.site: Site | None = None
+        self.history = project.history()  # from git, read once: the preview shows saved edits, not commits
         self.templates_key: tuple[Any, ...] = ()
         self.env: Any = None
         self.outputs: dict[str, str] = {}  # generated text by path
@@ -202,6 +203,7 @@ class Regenerator:
                 datings=self.datings,
                 seeds=content.seeds,
             )
+            site = dataclasses.replace(site, history=self.history)
         with timed(t, "compare"):
             templates_key = self._templates_key()
             full = self.site is None or templates_key != self.templates_key

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dating import MONTHS, Dating, date_event, within_whole
+from .history import History
 from .loader import Document
 from .records import (
     Actor,
@@ -120,6 +121,7 @@ class Site:
     former: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, former id) -> id now
     seeds: dict[str, str] = field(default_factory=dict)  # archived article (file name) -> its text
     dates: dict[str, DateEntry] = field(default_factory=dict)
+    history: History | None = None  # the content files' history from git, when there is one
 
     @functools.cached_property  # computed once: charts, the calendar and serve ask again and again
     def placed(self) -> tuple[str, ...]:

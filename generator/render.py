@@ -23,6 +23,7 @@ import markupsafe
 
 from .charts import graph_actors, graph_svg, timeline_svg
 from .dating import Bound, Dating, describe, format_date, format_upper, format_yearless
+from .history import Change
 from .model import Citation, Meeting, Site, StatementUse
 from .offline import zip_path
 from .passages import Article, article_html, passage_id, passages
@@ -183,6 +184,7 @@ def make_env(templates: Path) -> Environment:
         graph_actors=graph_actors,
         letter_path=letter_path,
         INDEX_LIMIT=INDEX_LIMIT,
+        WHATS_NEW_LIMIT=WHATS_NEW_LIMIT,
         STATUSES=STATUSES,
         STATUS_MEANINGS=STATUS_MEANINGS,
     )
@@ -223,6 +225,7 @@ def page_plan(site: Site) -> list[Page]:
         Page("timeline.md", "timeline.md.j2", {}),
         Page("graph.md", "graph.md.j2", {}),
         Page("downloads.md", "downloads.md.j2", {}),
+        Page("whats-new.md", "whats_new.md.j2", {}),
         Page("dates/index.md", "dates_index.md.j2", {}),
     ]
     for kind in RECORD_KINDS:
@@ -306,6 +309,17 @@ def _meeting_row(
         f"| {when} | [{md_escape(m.title)}]({url('meetings', m.id)}) | "
         f'<span class="fs-status fs-status--{status}">{status}</span> | {place} |\n'
     )
+
+
+HISTORY_SHOWN = 10  # changes listed on a record's page; older ones are counted
+WHATS_NEW_LIMIT = 200  # changes on the What's new page
+FEED_LIMIT = 50  # changes in the Atom feed
+
+
+def kind_label(file: str) -> str:
+    """``content/meetings/x.yaml`` -> ``event``: what kind of record a content file holds."""
+    folder = posixpath.basename(posixpath.dirname(file))
+    return {"meetings": "event"}.get(folder, folder[:-1] if folder.endswith("s") else folder)
 
 
 def render_page(env: Environment, site: Site, page: Page) -> str:
@@ -627,8 +641,69 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         used = {r.status for m in site.meetings.values() for r in m.reports}
         return [s for s in STATUSES if s in used]
 
+    def commit_text(c: Change) -> str:
+        """A change's commit subject, linked to the commit when the repository is known."""
+        subject = f"“{md_escape(c.subject)}”" if c.subject else "(no message)"
+        history = site.history
+        return f"[{subject}]({history.commit_url}{c.commit})" if history and history.commit_url else subject
+
+    def change_text(c: Change) -> str:
+        """``changed``, ``added``, ``removed``, or ``renamed (was old-id)``."""
+        if c.action == "renamed" and c.renamed_from:
+            return f"renamed (was {md_escape(posixpath.splitext(posixpath.basename(c.renamed_from))[0])})"
+        return c.action
+
+    def page_history(record: Any) -> Md:
+        """When the record was first published and last changed, and its latest changes: from
+        the repository's commits to its file. Nothing without history, rather than a guess."""
+        history = site.history
+        changes = history.of(record.file) if history else ()
+        if not changes:
+            return Md("")
+        lines = [
+            "## Page history { data-search-exclude }\n\n",
+            f"First published {format_date(changes[-1].day)}; last changed {format_date(changes[0].day)}. "
+            f"Each change below is a commit to this record's file in the sheet's repository, "
+            f"`{record.file}`, with the commit's description in quotes. "
+            f"[Recent changes to every record]({to('whats-new.md')}).\n\n",
+        ]
+        for c in changes[:HISTORY_SHOWN]:
+            lines.append(f"- {format_date(c.day)}, {change_text(c)}: {commit_text(c)}\n")
+        if len(changes) > HISTORY_SHOWN:
+            lines.append(f"- and {len(changes) - HISTORY_SHOWN} earlier changes\n")
+        return Md("".join(lines))
+
+    def whats_new(limit: int) -> Md:
+        """The latest changes to records, newest first, grouped by day: added, changed, renamed,
+        removed (a removed record says where it went, if anywhere)."""
+        history = site.history
+        if not history:
+            return Md("")
+        files = {r.file: (kind, id) for kind in RECORD_KINDS for id, r in getattr(site, kind).items()}
+        lines: list[str] = []
+        day = ""
+        for file, c in history.recent(limit):
+            if c.day != day:
+                day = c.day
+                lines.append(f"\n## {format_date(day)}\n\n")
+            where = files.get(file)
+            action = change_text(c)
+            if where:
+                what = f"{link(*where)}, {action}"
+            else:
+                kind = posixpath.basename(posixpath.dirname(file))
+                old = posixpath.splitext(posixpath.basename(file))[0]
+                now = site.former.get((kind, old))
+                what = f"{md_escape(old)}, removed"
+                if now and now in getattr(site, kind, {}):
+                    what += f": now part of {link(kind, now)}"
+            lines.append(f"- {kind_label(file).capitalize()} {what}: {commit_text(c)}\n")
+        return Md("".join(lines))
+
     helpers: dict[str, Callable[..., Any]] = {
         "url": url,
+        "page_history": page_history,
+        "whats_new": whats_new,
         "statuses_in_use": statuses_in_use,
         "offline_zip": lambda: zip_path(site.title),
         "participant_names": participant_names,

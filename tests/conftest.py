@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/ from the current output instead of comparing",
     )
+
+
+# Where the build learns the repository and the site's address (history.py): cleared so a
+# run under GitHub Actions builds what it builds anywhere; tests that need them set them.
+BUILD_ENVIRONMENT = (
+    "GITHUB_ACTIONS",
+    "GITHUB_SERVER_URL",
+    "GITHUB_REPOSITORY",
+    "GITHUB_REF_NAME",
+    "GITHUB_HEAD_REF",
+    "SITE_URL",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_environment() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        for name in BUILD_ENVIRONMENT:
+            mp.delenv(name, raising=False)
+        # The sample sits inside this repository: its pages would show this repository's
+        # commits, and the goldens change with every commit. test_history turns it on.
+        mp.setenv("FACTSHEET_HISTORY", "0")
+        yield
 
 
 @pytest.fixture

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from generator.build import Project
 from generator.cli import main
+
+from conftest import REPO
 
 pytestmark = pytest.mark.build
 
@@ -182,24 +185,83 @@ def test_csv_cells_never_run_as_formulas(sample: Project) -> None:
     assert '"=HYPERLINK(1)"' in (sample.root / "docs/downloads/factsheet.json").read_text(encoding="utf-8")
 
 
-def test_edit_links_open_the_yaml_file(sample: Project) -> None:
+EDIT = "https://github.com/someone/factsheet/edit/main/"
+RAW = "https://github.com/someone/factsheet/raw/main/"
+
+
+def _edit_links(site: Path, page: str) -> list[tuple[str, str]]:
+    """(title, href) of the edit and view buttons on a built page."""
+    html = (site / page).read_text(encoding="utf-8")
+    return re.findall(r'<a href="([^"]+)" title="((?:Edit|View) the file[^"]*)"', html)
+
+
+def test_edit_and_view_links_open_the_file_a_page_is_made_from(sample: Project) -> None:
     config = sample.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "edit_base" not in text  # the custom key is gone: MkDocs' own repo_url and edit_uri
     config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            'edit_base: ""', 'edit_base: "https://example.org/edit/main/"'
+        text.replace(
+            "# repo_url: https://github.com/OWNER/REPO", "repo_url: https://github.com/someone/factsheet"
         ),
         encoding="utf-8",
     )
     assert _run(sample, "build") == 0
-    page = (sample.root / "site/meetings/2024-11-choe-lavrov-moscow.html").read_text(encoding="utf-8")
-    assert 'href="https://example.org/edit/main/content/meetings/2024-11-choe-lavrov-moscow.yaml"' in page
-    actor = (sample.root / "site/actors/sergei-lavrov.html").read_text(encoding="utf-8")
-    assert 'href="https://example.org/edit/main/content/actors/sergei-lavrov.yaml"' in actor
-    about = (sample.root / "site/about.html").read_text(encoding="utf-8")
-    assert 'href="https://example.org/edit/main/pages/about.md"' in about
+    site = sample.root / "site"
+    meeting = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
+    assert _edit_links(site, "meetings/2024-11-choe-lavrov-moscow.html") == [
+        (EDIT + meeting, f"Edit the file this page is made from ({meeting})"),
+        (RAW + meeting, f"View the file this page is made from ({meeting})"),
+    ]
+    assert [h for h, _ in _edit_links(site, "actors/sergei-lavrov.html")] == [
+        EDIT + "content/actors/sergei-lavrov.yaml",
+        RAW + "content/actors/sergei-lavrov.yaml",
+    ]
+    assert [h for h, _ in _edit_links(site, "about.html")] == [
+        EDIT + "pages/about.md",
+        RAW + "pages/about.md",
+    ]
     for generated_only in ("timeline.html", "dates/2024.html", "meetings/index.html"):
-        assert 'rel="edit"' not in (sample.root / "site" / generated_only).read_text(encoding="utf-8")
-    assert ".md" not in page.split('rel="edit"')[0].rsplit("href=", 1)[-1]  # never the generated Markdown
+        assert _edit_links(site, generated_only) == []  # made from many records: no one file to edit
+    for page in site.rglob("*.html"):  # every link names a file that exists, never generated Markdown
+        for href, _ in _edit_links(site, page.relative_to(site).as_posix()):
+            path = href.removeprefix(EDIT).removeprefix(RAW)
+            assert (sample.root / path).is_file() or (REPO / path).is_file(), href
+    # The header links the repository without asking GitHub's API for its stars.
+    assert 'class="md-source"' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-component="source"' not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_edit_links_without_a_repository(sample: Project) -> None:
+    assert _run(sample, "build") == 0
+    for page in ("meetings/2024-11-choe-lavrov-moscow.html", "about.html"):
+        assert _edit_links(sample.root / "site", page) == []
+        assert 'rel="edit"' not in (sample.root / "site" / page).read_text(encoding="utf-8")
+
+
+def test_github_actions_environment_gives_a_fork_its_edit_links(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no repo_url in mkdocs.yml, a build under GitHub Actions links to the repository
+    and branch it runs for; on a pull request, the branch the change is on."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "a-fork/sheet")
+    monkeypatch.setenv("GITHUB_REF_NAME", "12/merge")
+    monkeypatch.setenv("GITHUB_HEAD_REF", "fix-dates")
+    monkeypatch.setenv("SITE_URL", "https://a-fork.github.io/sheet")
+    assert _run(sample, "build") == 0
+    site = sample.root / "site"
+    assert [h for h, _ in _edit_links(site, "actors/sergei-lavrov.html")] == [
+        "https://github.com/a-fork/sheet/edit/fix-dates/content/actors/sergei-lavrov.yaml",
+        "https://github.com/a-fork/sheet/raw/fix-dates/content/actors/sergei-lavrov.yaml",
+    ]
+    page = (site / "actors/sergei-lavrov.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/a-fork/sheet"' in page  # the header's repository link
+    assert '<link rel="canonical" href="https://a-fork.github.io/sheet/actors/sergei-lavrov.html">' in page
+    monkeypatch.delenv("GITHUB_HEAD_REF")
+    monkeypatch.setenv("GITHUB_REF_NAME", "main")
+    assert _run(sample, "build") == 0
+    assert _edit_links(site, "about.html")[0][0] == "https://github.com/a-fork/sheet/edit/main/pages/about.md"
 
 
 def _search_docs(site: Path, page: str) -> dict[str, str]:

@@ -1,0 +1,75 @@
+"""The Atom 1.0 feed of recent changes to records (RFC 4287), from the content's git history.
+
+Written only when there is a history. Links are absolute when the site's address is known
+(``site_url``), else relative to the feed, which sits at the site's root. Ids are
+permanent: a change keeps its id however often the feed is rebuilt.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import uuid
+from xml.sax.saxutils import escape, quoteattr
+
+from .history import entry_id
+from .model import Site
+from .render import FEED_LIMIT, RECORD_KINDS, kind_label, page_path
+
+FEED = "feed.xml"
+WHATS_NEW = "whats-new.html"
+
+
+def _html_path(md: str) -> str:
+    return md[: -len(".md")] + ".html"
+
+
+def atom_feed(site: Site) -> str:
+    history = site.history
+    assert history is not None, "no feed without a history"
+    base = history.site_url or ""
+    feed_id = base + FEED if base else uuid.uuid5(uuid.NAMESPACE_URL, f"factsheet:{site.title}").urn
+    files = {r.file: (kind, id) for kind in RECORD_KINDS for id, r in getattr(site, kind).items()}
+    recent = history.recent(FEED_LIMIT)
+    updated = recent[0][1].stamp if recent else "1970-01-01T00:00:00Z"
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n',
+        f"  <id>{escape(feed_id)}</id>\n",
+        f"  <title>{escape(site.title)}: what's new</title>\n",
+        f"  <subtitle>Records added, changed, renamed or removed in {escape(site.title)}.</subtitle>\n",
+        f"  <updated>{updated}</updated>\n",
+        f"  <author><name>{escape(site.title)} editors</name></author>\n",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(base + WHATS_NEW)}/>\n',
+    ]
+    if base:
+        out.append(f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + FEED)}/>\n')
+    for file, change in recent:
+        where = files.get(file)
+        if where:
+            kind, id = where
+            title = f"{change.action.capitalize()}: {site.name_of(kind, id)}"
+            href = base + _html_path(page_path(kind, id))
+        else:
+            kind = posixpath.basename(posixpath.dirname(file))
+            old = posixpath.splitext(posixpath.basename(file))[0]
+            now = site.former.get((kind, old))
+            title = f"Removed: {old}"
+            href = base + WHATS_NEW
+            if now and now in getattr(site, kind, {}):
+                title += f", now part of {site.name_of(kind, now)}"
+                href = base + _html_path(page_path(kind, now))
+        if change.action == "renamed" and change.renamed_from:
+            title += f" (renamed from {posixpath.splitext(posixpath.basename(change.renamed_from))[0]})"
+        summary = f"{kind_label(file).capitalize()} record, {change.file}: {change.subject}"
+        out += [
+            "  <entry>\n",
+            f"    <id>{entry_id(feed_id, file, change)}</id>\n",
+            f"    <title>{escape(title)}</title>\n",
+            f"    <updated>{change.stamp}</updated>\n",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>\n',
+        ]
+        if history.commit_url:
+            out.append(f'    <link rel="related" href={quoteattr(history.commit_url + change.commit)}/>\n')
+        out += [f"    <summary>{escape(summary)}</summary>\n", "  </entry>\n"]
+    out.append("</feed>\n")
+    return "".join(out)
