@@ -425,7 +425,7 @@ def _parse_usual(text: str) -> Any:
     return root
 
 
-def _read_text(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
+def read_utf8(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
     """Read a file as strict UTF-8 without a byte-order mark, never more than ``MAX_BYTES``."""
     try:
         with open(path, "rb") as fh:
@@ -452,7 +452,7 @@ def _read_text(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
 
 def load_document(path: str | Path, rel: str, kind: str) -> tuple[Document | None, Problem | None]:
     """Read and parse one content file."""
-    text, problem = _read_text(path, rel)
+    text, problem = read_utf8(path, rel)
     if text is None:
         return None, problem
     if not text.strip():
@@ -649,9 +649,9 @@ def load_seeds(
         elif problem is None and not entry.is_file():
             problem = Problem(Location(rel), "layout", "not a regular file: seeds holds .txt files")
         elif problem is None and cache is not None:
-            text, problem = cache.get(entry, rel, functools.partial(_read_text, entry, rel))
+            text, problem = cache.get(entry, rel, functools.partial(read_utf8, entry, rel))
         elif problem is None:
-            text, problem = _read_text(entry, rel)
+            text, problem = read_utf8(entry, rel)
         if problem:
             problems.append(problem)
             if unreadable is not None:
