@@ -196,13 +196,15 @@ def new_file(
     folder = resolve_kind(kind)
     if seed is not None and folder != "sources":
         raise NewError("--seed is for new source only: it archives the article a source describes")
-    text = skeleton(kind, ident)  # the id is checked before anything is written
+    check_id(folder, ident)  # before anything is written
     path = project_root / content_dir / folder / f"{ident}.yaml"
     rel = path.relative_to(project_root).as_posix()
     if path.exists() or path.is_symlink():
         raise NewError(f"{rel} already exists: edit it instead")
     archived = None
-    if seed is not None:
+    if seed is None:
+        text = skeleton(kind, ident)
+    else:
         try:
             archived = archive(seed, project_root / seeds_dir)
         except ArchiveError as exc:
