@@ -89,7 +89,8 @@ def _editor_command(args: argparse.Namespace, project: Project) -> int:
             print(f"Archived {args.seed} as {where}, unchanged.")
         else:
             print(f"{where} holds the same text already: it is the seed.")
-            others = [n for n in described_by(path.parent, seed.name) if n != path.name]
+            folder = path.parent.relative_to(project.root).as_posix()
+            others = [f"{folder}/{n}" for n in described_by(path.parent, seed.name) if n != path.name]
             if others:
                 print(f"note: {', '.join(others)} describes this article already: one source per article")
         if seed.date:

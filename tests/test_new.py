@@ -242,7 +242,7 @@ def test_same_article_again_reuses_its_seed(
     assert _tree(sample.root / "seeds") == seeds
     name = next(n for n in seeds if n.startswith("901_"))
     assert f"seeds/{name} holds the same text already" in out
-    assert "note: first.yaml describes this article already" in out
+    assert "note: content/sources/first.yaml describes this article already" in out
     # One of the first seeds, whose hex is no hash of it, is found by its content just the same.
     old = tmp_path / "old.txt"
     old.write_bytes((sample.root / "seeds/003_0593ca0994ca8188.txt").read_bytes())
