@@ -56,12 +56,19 @@ def _editor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser("new", help=help_text, description=help_text)
     p.add_argument("kind", metavar="KIND", help="source, actor, place, meeting or topic")
     p.add_argument("id", metavar="ID", help="the new file's id, e.g. 2024-11-choe-lavrov-moscow")
+    p.add_argument(
+        "--seed",
+        type=Path,
+        metavar="ARTICLE",
+        help="for a source: an article saved as UTF-8 text, copied unchanged into seeds/ (named by "
+        "its content) unless it is there already; the skeleton names it and takes its date line",
+    )
     help_text = "write schemas/*.schema.json and pages/reference/schema.md from generator/schema.py"
     sub.add_parser("schemas", help=help_text, description=help_text)
 
 
 def _editor_command(args: argparse.Namespace, project: Project) -> int:
-    from .new import NewError, new_file
+    from .new import NewError, described_by, new_file
     from .schemafiles import write_exported
 
     if args.command == "schemas":
@@ -69,11 +76,29 @@ def _editor_command(args: argparse.Namespace, project: Project) -> int:
         print(f"{len(changed)} file(s) updated" + (f": {', '.join(changed)}" if changed else "; all current"))
         return EXIT_OK
     try:
-        path = new_file(project.root, project.content, args.kind, args.id)
+        path, seed = new_file(
+            project.root, project.content, args.kind, args.id, seed=args.seed, seeds_dir=project.seeds
+        )
     except NewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     rel = path.relative_to(project.root).as_posix()
+    if seed is not None:
+        where = f"{project.seeds}/{seed.name}"
+        if seed.copied:
+            print(f"Archived {args.seed} as {where}, unchanged.")
+        else:
+            print(f"{where} holds the same text already: it is the seed.")
+            folder = path.parent.relative_to(project.root).as_posix()
+            others = [f"{folder}/{n}" for n in described_by(path.parent, seed.name) if n != path.name]
+            if others:
+                print(f"note: {', '.join(others)} describes this article already: one source per article")
+        if seed.date:
+            print(f"Its date line '{seed.date_line}' gives published: \"{seed.date}\".")
+        elif seed.date_line:
+            print(f"Its first line '{seed.date_line}' is no date ({seed.date_problem}): fill in published.")
+        else:
+            print("It has no date line: fill in published, or delete it if nothing dates the article.")
     print(f'Wrote {rel}: replace every "" marked TODO, then run: python -m generator check')
     return EXIT_OK
 

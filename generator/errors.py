@@ -7,6 +7,7 @@ can print them all at once, in one of three formats.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,6 +68,12 @@ class ValidationFailed(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__(f"{len(self.problems)} problem(s)")
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 FORMATS = ("text", "github", "json")

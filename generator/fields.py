@@ -8,13 +8,13 @@ the validator walks a file with them, ``new`` writes skeletons from them and
 from __future__ import annotations
 
 import calendar
-import difflib
 import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import did_you_mean
 from .languages import LANGUAGES
 from .loader import FieldPath
 
@@ -37,12 +37,6 @@ _CONTROL_RE = re.compile(_CONTROL)
 MAX_TEXT = 5000
 
 PRECISIONS = {4: "year", 7: "month", 10: "day"}
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _type_name(value: Any) -> str:

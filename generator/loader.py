@@ -21,7 +21,6 @@ Scalars follow the YAML 1.2 core schema: ``true``/``false`` are booleans,
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -33,7 +32,7 @@ from urllib.parse import quote
 
 import yaml
 
-from .errors import Location, Problem
+from .errors import Location, Problem, did_you_mean
 
 _T = TypeVar("_T")
 
@@ -426,7 +425,7 @@ def _parse_usual(text: str) -> Any:
     return root
 
 
-def _read_text(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
+def read_utf8(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
     """Read a file as strict UTF-8 without a byte-order mark, never more than ``MAX_BYTES``."""
     try:
         with open(path, "rb") as fh:
@@ -453,7 +452,7 @@ def _read_text(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
 
 def load_document(path: str | Path, rel: str, kind: str) -> tuple[Document | None, Problem | None]:
     """Read and parse one content file."""
-    text, problem = _read_text(path, rel)
+    text, problem = read_utf8(path, rel)
     if text is None:
         return None, problem
     if not text.strip():
@@ -486,19 +485,18 @@ def _sorted_entries(folder: str) -> list[os.DirEntry[str]]:
         return sorted(it, key=lambda e: e.name)
 
 
-def _close_kind(name: str) -> str:
-    """`` (did you mean 'meetings'?)`` for a misspelt kind folder, or ``""``."""
-    close = difflib.get_close_matches(name, KINDS, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _refusal(entry: os.DirEntry[str], kind: str | None) -> tuple[str, str] | None:
     """Why ``entry`` cannot be a content file, as (code, message), or None if it can."""
     if entry.is_symlink():
         return "symlink", "symbolic links are not allowed in content: copy the file"
+    if entry.is_dir() and kind is None:  # a misspelt kind folder, most likely: nothing in it is read
+        return (
+            "layout",
+            f"unknown folder {entry.name!r}{did_you_mean(entry.name, KINDS)}; "
+            f"content holds only the folders {', '.join(KINDS)}",
+        )
     if entry.is_dir():
-        hint = _close_kind(entry.name) if kind is None else ""
-        return "layout", f"unexpected folder: content holds only the folders {', '.join(KINDS)}{hint}"
+        return "layout", f"unexpected folder: content holds only the folders {', '.join(KINDS)}"
     if kind is None:
         return "layout", f"files belong in content/<kind>/<id>.yaml, kind one of {', '.join(KINDS)}"
     suffix = _suffix(entry.name)
@@ -651,9 +649,9 @@ def load_seeds(
         elif problem is None and not entry.is_file():
             problem = Problem(Location(rel), "layout", "not a regular file: seeds holds .txt files")
         elif problem is None and cache is not None:
-            text, problem = cache.get(entry, rel, functools.partial(_read_text, entry, rel))
+            text, problem = cache.get(entry, rel, functools.partial(read_utf8, entry, rel))
         elif problem is None:
-            text, problem = _read_text(entry, rel)
+            text, problem = read_utf8(entry, rel)
         if problem:
             problems.append(problem)
             if unreadable is not None:

@@ -5,13 +5,23 @@ text is refused by the schema whatever the field's type (text, id, date,
 choice), so ``check`` points at each placeholder left in and an unfinished
 file cannot be published. Optional fields are written commented out, with the
 same shape, ready to be uncommented.
+
+``new source ID --seed ARTICLE`` archives the article in seeds/ first
+(generator/archive.py) and fills in what it tells: the seed's name, and the
+publication date when the article opens with a date line; without one, the
+date is a live placeholder with a note, so ``check`` asks for it.
 """
 
 from __future__ import annotations
 
+import json
+import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
-from .schema import SCHEMAS, Checker, Field, ListOf, Obj, did_you_mean
+from .archive import Archived, ArchiveError, archive
+from .loader import load_document
+from .schema import SCHEMAS, Checker, Field, ListOf, Obj, did_you_mean, precision
 from .write import write_atomic
 
 PLACEHOLDER = '""'
@@ -55,11 +65,9 @@ def _doc(f: Field) -> str:
     return f"# {f.doc} [{need}; {summary}]"
 
 
-def _value_lines(f: Field, ident: str | None, all_fields: bool) -> list[str]:
+def _value_lines(f: Field, all_fields: bool) -> list[str]:
     """The lines of one field, uncommented, starting at column 0."""
     t = f.type
-    if ident is not None:  # the file's own id is known
-        return [f"{f.name}: {ident}"]
     if isinstance(t, Obj):
         return [f"{f.name}:", *_indent(_object_lines(t, all_fields), 2)]
     if isinstance(t, ListOf):
@@ -73,19 +81,30 @@ def _value_lines(f: Field, ident: str | None, all_fields: bool) -> list[str]:
     return [f"{f.name}: {PLACEHOLDER}{TODO}"]
 
 
-def _object_lines(obj: Obj, all_fields: bool, ident: str | None = None) -> list[str]:
-    """Every field of ``obj`` with its comment; optional ones commented out unless ``all_fields``."""
+def _object_lines(
+    obj: Obj, all_fields: bool, given: Mapping[str, str] | None = None, todo: Mapping[str, str] | None = None
+) -> list[str]:
+    """Every field of ``obj`` with its comment; optional ones commented out unless ``all_fields``.
+
+    ``given`` holds the values known already (as YAML), ``todo`` the optional
+    fields to write as live placeholders, each with its note (or ``""``).
+    """
+    given, todo = given or {}, todo or {}
     lines: list[str] = []
     for f in obj.fields:
-        body = _value_lines(f, ident if f.name == "id" else None, all_fields)
+        if f.name in given:
+            lines += [_doc(f), f"{f.name}: {given[f.name]}"]
+            continue
+        body = _value_lines(f, all_fields)
         # Alternatives to a field given before them stay commented out: only one of them may be used.
         alternative = f.name in obj.exclusive[1:]
-        if (not f.required and not all_fields) or alternative:
+        if (not f.required and not all_fields and f.name not in todo) or alternative:
             body = ["# " + line for line in body]
         doc = _doc(f)
         if alternative:
             doc = doc.replace("# ", f"# or, instead of {obj.exclusive[0]}: ", 1)
-        lines += [doc, *body]
+        note = textwrap.wrap(f"TODO: {todo[f.name]}", 96) if todo.get(f.name) else []
+        lines += [doc, *("# " + line for line in note), *body]
     return lines
 
 
@@ -93,11 +112,20 @@ def _indent(lines: list[str], n: int) -> list[str]:
     return [" " * n + line for line in lines]
 
 
-def skeleton(kind: str, ident: str, *, all_fields: bool = False) -> str:
+def skeleton(
+    kind: str,
+    ident: str,
+    *,
+    all_fields: bool = False,
+    given: Mapping[str, str] | None = None,
+    todo: Mapping[str, str] | None = None,
+) -> str:
     """The text of a new content file of ``kind`` (``meeting`` or ``meetings``) named ``ident``.
 
     ``all_fields`` writes the optional fields as live placeholders too (the
-    tests use it to check the commented-out shapes).
+    tests use it to check the commented-out shapes); ``given`` and ``todo``
+    are top-level fields known already and optional ones asked for
+    (see :func:`_object_lines`).
     """
     folder = resolve_kind(kind)
     check_id(folder, ident)
@@ -111,14 +139,79 @@ def skeleton(kind: str, ident: str, *, all_fields: bool = False) -> str:
         "# CONTRIBUTING.md and pages/reference/schema.md.",
         "",
     ]
-    return "\n".join(header + _object_lines(obj, all_fields, ident)) + "\n"
+    return "\n".join(header + _object_lines(obj, all_fields, {"id": ident, **(given or {})}, todo)) + "\n"
 
 
-def new_file(project_root: Path, content_dir: str, kind: str, ident: str) -> Path:
-    """Write the skeleton to ``content/<kinds>/<ident>.yaml``; refuse to replace a file."""
-    text = skeleton(kind, ident)
-    path = project_root / content_dir / resolve_kind(kind) / f"{ident}.yaml"
+def source_skeleton(ident: str, seed: Archived) -> str:
+    """A source's skeleton with its seed, and its date when the article has a date line."""
+    if seed.date:
+        note = (
+            f"The seed text begins with the line '{seed.date_line}', the article's own date at "
+            f"{precision(seed.date)} precision."
+        )
+        given = {
+            "seed": seed.name,  # a .txt name: YAML reads it as text, quoted or not
+            "published": json.dumps(seed.date),
+            "published_basis": "dateline",
+            "published_note": json.dumps(note, ensure_ascii=False),
+        }
+        return skeleton("source", ident, given=given)
+    why = (
+        f"the article's first line, '{seed.date_line}', is no date ({seed.date_problem})"
+        if seed.date_line
+        else "the article has no date line"
+    )
+    todo = {
+        "published": f"{why}. Give the date it was published and how that is known (published_basis); "
+        "if nothing dates it, delete published and published_basis and say so in published_note.",
+        "published_basis": "",
+    }
+    return skeleton("source", ident, given={"seed": seed.name}, todo=todo)
+
+
+def described_by(sources: Path, seed: str) -> list[str]:
+    """The names of the source files in ``sources`` whose ``seed`` is ``seed``."""
+    found = []
+    for path in sorted(sources.glob("*.yaml")) if sources.is_dir() else []:
+        doc, _ = load_document(path, path.name, "sources")
+        if doc is not None and isinstance(doc.data, dict) and doc.data.get("seed") == seed:
+            found.append(path.name)
+    return found
+
+
+def new_file(
+    project_root: Path,
+    content_dir: str,
+    kind: str,
+    ident: str,
+    *,
+    seed: Path | None = None,
+    seeds_dir: str = "seeds",
+) -> tuple[Path, Archived | None]:
+    """Write the skeleton to ``content/<kinds>/<ident>.yaml``; refuse to replace a file.
+
+    With ``seed`` (for a source only), the article is archived in ``seeds_dir``
+    first, or found there, and the skeleton names it.
+    """
+    folder = resolve_kind(kind)
+    if seed is not None and folder != "sources":
+        raise NewError("--seed is for new source only: it archives the article a source describes")
+    check_id(folder, ident)  # before anything is written
+    path = project_root / content_dir / folder / f"{ident}.yaml"
+    rel = path.relative_to(project_root).as_posix()
     if path.exists() or path.is_symlink():
-        raise NewError(f"{path.relative_to(project_root).as_posix()} already exists: edit it instead")
-    write_atomic(path, text.encode("utf-8"))
-    return path
+        raise NewError(f"{rel} already exists: edit it instead")
+    archived = None
+    if seed is None:
+        text = skeleton(kind, ident)
+    else:
+        try:
+            archived = archive(seed, project_root / seeds_dir)
+        except ArchiveError as exc:
+            raise NewError(str(exc)) from None
+        text = source_skeleton(ident, archived)
+    try:
+        write_atomic(path, text.encode("utf-8"), replace=False)
+    except FileExistsError:
+        raise NewError(f"{rel} already exists: edit it instead") from None
+    return path, archived

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import did_you_mean
 from .fields import (
     DATE,
     JSON_DATE,
@@ -34,7 +35,6 @@ from .fields import (
     YearlessDate,
     date_key,
     date_le,
-    did_you_mean,
     id_text,
     precision,
 )

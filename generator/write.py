@@ -36,15 +36,23 @@ def _safe(rel: str) -> PurePosixPath:
     return p
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+def write_atomic(path: Path, data: bytes, *, replace: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder.
+
+    With ``replace=False`` an existing ``path`` (or a link there) is left as it
+    is and ``FileExistsError`` raised, however close together two writers come.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:  # a hard link is made only where nothing is: the check and the write are one step
+            os.link(tmp, path)
+            os.unlink(tmp)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

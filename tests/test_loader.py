@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from generator.build import Project
+from generator.cli import main
 from generator.loader import MAX_DEPTH, load_content, parse_yaml
 
 
@@ -108,10 +110,23 @@ def test_layout_problems(project: Path) -> None:
         "content/actors/e.yaml: error[symlink] symbolic links are not allowed in content: copy the file",
         "content/c.yaml: error[layout] files belong in content/<kind>/<id>.yaml, kind one of "
         "actors, meetings, places, references, sources, topics",
-        "content/meetngs: error[layout] unexpected folder: content holds only the folders "
-        "actors, meetings, places, references, sources, topics (did you mean 'meetings'?)",
-        "content/people: error[layout] unexpected folder: content holds only the folders "
+        "content/meetngs: error[layout] unknown folder 'meetngs' (did you mean 'meetings'?); "
+        "content holds only the folders actors, meetings, places, references, sources, topics",
+        "content/people: error[layout] unknown folder 'people'; content holds only the folders "
         "actors, meetings, places, references, sources, topics",
+    ]
+
+
+def test_misspelt_folder_fails_check_with_a_suggestion(
+    sample: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A record in a misspelt folder is never read: `check` fails on the folder instead of passing."""
+    _write(sample.root, "content/meetngs/x.yaml", "id: x\n")
+    assert main(["--project", str(sample.root), "check"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "content/meetngs: error[layout] unknown folder 'meetngs' (did you mean 'meetings'?); "
+        "content holds only the folders actors, meetings, places, references, sources, topics",
+        "1 problem found.",
     ]
 
 
