@@ -212,10 +212,10 @@ def repository(config: Path, environ: dict[str, str] | None = None) -> Repositor
 
 
 def site_url(config: Path, environ: dict[str, str] | None = None) -> str | None:
-    """Where the site is published: mkdocs.yml's ``site_url``, else ``SITE_URL`` (the deploy
+    """Where the site is published: mkdocs.yml's ``site_url``, else ``FACTSHEET_SITE_URL`` (the deploy
     workflow sets it from GitHub Pages). Always ends with "/"."""
     env = os.environ if environ is None else environ
-    url = _raw_config(config).get("site_url") or env.get("SITE_URL") or None
+    url = _raw_config(config).get("site_url") or env.get("FACTSHEET_SITE_URL") or None
     if not isinstance(url, str) or not url.strip():
         return None
     return url.strip() if url.strip().endswith("/") else url.strip() + "/"

@@ -248,7 +248,7 @@ def test_github_actions_environment_gives_a_fork_its_edit_links(
     monkeypatch.setenv("GITHUB_REPOSITORY", "a-fork/sheet")
     monkeypatch.setenv("GITHUB_REF_NAME", "12/merge")
     monkeypatch.setenv("GITHUB_HEAD_REF", "fix-dates")
-    monkeypatch.setenv("SITE_URL", "https://a-fork.github.io/sheet")
+    monkeypatch.setenv("FACTSHEET_SITE_URL", "https://a-fork.github.io/sheet")
     assert _run(sample, "build") == 0
     site = sample.root / "site"
     assert [h for h, _ in _edit_links(site, "actors/sergei-lavrov.html")] == [

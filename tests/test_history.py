@@ -145,7 +145,7 @@ def test_whats_new_lists_changes_newest_first_and_where_removed_records_went(she
 
 
 def test_the_feed_is_valid_atom(sheet: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SITE_URL", "https://someone.github.io/sheet")
+    monkeypatch.setenv("FACTSHEET_SITE_URL", "https://someone.github.io/sheet")
     assert main(["--project", str(sheet.root), "build"]) == 0
     site = sheet.root / "site"
     feed = ET.parse(site / "feed.xml").getroot()  # well-formed XML
