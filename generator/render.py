@@ -463,9 +463,19 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append("\n")
         return Md("".join(out).rstrip("\n") + "\n" if out else "")
 
-    def met_with_rows(met: Any) -> Md:
-        """Rows of who an actor met: the other actor and how many meetings they share."""
-        return Md("".join(f"| {link('actors', other)} | {n} |\n" for other, n in met))
+    def met_with_table(counted: str, met: Any) -> Md:
+        """Who an actor met, as raw HTML (like the meeting tables): the other actor and how many
+        meetings they share."""
+        rows = []
+        for other, n in met:
+            name = html_text(site.name_of("actors", other))
+            rows.append(
+                f'<tr>\n<td><a href="{built("actors", other)}">{name}</a></td>\n<td>{n}</td>\n</tr>\n'
+            )
+        return Md(
+            f"<table>\n<thead>\n<tr>\n<th>Actor</th>\n<th>{html_text(counted)}</th>\n</tr>\n</thead>\n"
+            f"<tbody>\n{''.join(rows)}</tbody>\n</table>\n"
+        )
 
     def cited_sources(citations: Any) -> Md:
         """A bulleted list of the sources the citations come from, each once, sorted."""
@@ -681,7 +691,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "points_on": points_on,
         "actors_list": actors_list,
         "statements_list": statements_list,
-        "met_with_rows": met_with_rows,
+        "met_with_table": met_with_table,
         "article": article,
         "chronology": chronology,
         "key_pairs": key_pairs,
