@@ -252,14 +252,15 @@ def _mkdocs_logging() -> Iterator[list[str]]:
         logger.propagate = old_propagate
 
 
-def mkdocs_build(project: Project, docs: Path, site: Path) -> None:
-    """``mkdocs build --strict`` of ``docs`` into ``site``, on every core (see :mod:`generator.engine`)."""
+def mkdocs_build(project: Project, docs: Path, site: Path) -> int:
+    """``mkdocs build --strict`` of ``docs`` into ``site``, on every core (see :mod:`generator.engine`);
+    how many processes built the pages."""
     from .engine import EngineFailed
     from .engine import build as engine_build
 
     with _mkdocs_logging() as messages:
         try:
-            engine_build(project.path("config"), docs, site)
+            return engine_build(project.path("config"), docs, site)
         except (EngineFailed, SystemExit, OSError) as exc:
             detail = "\n".join(messages) or str(exc)
             raise BuildFailed(f"mkdocs build failed:\n{detail}") from None
@@ -284,12 +285,15 @@ def build(project: Project, report: Report = _quiet, phases: Phases | None = Non
             shutil.rmtree(new_site)
         report(f"wrote {len(stats.written):,} changed files; building the site with MkDocs …")
         with timed(phases, "mkdocs"):
-            mkdocs_build(project, new_docs, new_site)
+            processes = mkdocs_build(project, new_docs, new_site)
         with timed(phases, "compact"):
             compact_html_tree(new_site)  # the theme's indentation was half of every page
         with timed(phases, "zip"):
             write_site_zip(new_site, project.site_title())
-        report(f"MkDocs done ({time.perf_counter() - start:.1f} s in all); swapping in docs/ and site/")
+        report(
+            f"MkDocs done on {processes} process{'es' if processes > 1 else ''} "
+            f"({time.perf_counter() - start:.1f} s in all); swapping in docs/ and site/"
+        )
         swap_in([(new_docs, project.path("docs")), (new_site, project.path("site"))], work / "old")
     finally:
         shutil.rmtree(work, ignore_errors=True)
