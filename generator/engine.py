@@ -84,11 +84,13 @@ def _shareable(config: Any) -> bool:
 
 @dataclass
 class _Share:
-    """What a worker sends back: per page (by index) its search entries and anchors; its log."""
+    """What a worker sends back: per page (by index) its search entries and anchors; its log, and
+    the error that stopped it (raised once the log has been replayed, as a serial build would)."""
 
     entries: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     anchors: dict[int, tuple[set[str] | None, dict[str, dict[str, str]] | None]] = field(default_factory=dict)
     records: list[logging.LogRecord] = field(default_factory=list)
+    error: Exception | None = None
 
 
 @contextmanager
@@ -156,22 +158,25 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
         def build_share(share: range) -> _Share:
             out = _Share()
             with _captured(out.records):
-                for i in share:
-                    page = doc_files[i].page
-                    if id(page) not in in_nav:
-                        b._populate_page(page, config, files)
-                for i in share:
-                    file = doc_files[i]
-                    start = len(index.entries)
-                    b._build_page(
-                        file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded()
-                    )
-                    out.entries[i] = index.entries[start:]
-                    links = file.page.links_to_anchors
-                    out.anchors[i] = (
-                        file.page.present_anchor_ids,
-                        None if links is None else {f.src_uri: a for f, a in links.items()},
-                    )
+                try:
+                    for i in share:
+                        page = doc_files[i].page
+                        if id(page) not in in_nav:
+                            b._populate_page(page, config, files)
+                    for i in share:
+                        file = doc_files[i]
+                        start = len(index.entries)
+                        b._build_page(
+                            file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded()
+                        )
+                        out.entries[i] = index.entries[start:]
+                        links = file.page.links_to_anchors
+                        out.anchors[i] = (
+                            file.page.present_anchor_ids,
+                            None if links is None else {f.src_uri: a for f, a in links.items()},
+                        )
+                except Exception as exc:
+                    out.error = exc
             return out
 
         n = max(1, min(n, len(doc_files) // at_least))
@@ -180,6 +185,10 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
         for share in shares:
             for record in share.records:
                 logging.getLogger(record.name).handle(record)
+        for share in shares:
+            if share.error is not None:
+                raise share.error
+        for share in shares:
             for i, found in share.entries.items():
                 entries[i] = found
             for i, (present, links) in share.anchors.items():

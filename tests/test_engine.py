@@ -78,18 +78,22 @@ def test_a_plugin_not_known_to_merge_keeps_the_build_serial(generated: Project, 
         config.write_text(text, encoding="utf-8")
 
 
-def test_warnings_in_workers_fail_a_strict_build(
-    generated: Project, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
+def _docs_copy(generated: Project, docs: Path) -> Path:
+    """A copy of the generated docs/ that a test may break; its last event page."""
     for path in sorted(generated.path("docs").rglob("*")):
         if path.is_file():
             target = docs / path.relative_to(generated.path("docs"))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
+    return sorted((docs / "meetings").glob("*.md"))[-1]
+
+
+def test_warnings_in_workers_fail_a_strict_build(
+    generated: Project, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    docs = tmp_path / "docs"
     # A record page (read in a worker, not here) with a link to nowhere and one to a missing anchor.
-    broken = sorted((docs / "meetings").glob("*.md"))[-1]
+    broken = _docs_copy(generated, docs)
     broken.write_text(
         broken.read_text(encoding="utf-8") + "\n[gone](nowhere.md) [no anchor](../index.md#nothing-here)\n",
         encoding="utf-8",
@@ -100,3 +104,18 @@ def test_warnings_in_workers_fail_a_strict_build(
     messages = [r.getMessage() for r in caplog.records]
     assert any("nowhere.md" in m for m in messages)
     assert any("nothing-here" in m for m in messages)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_page_that_fails_in_a_worker_fails_the_build_as_in_a_serial_one(
+    generated: Project, tmp_path: Path, caplog: pytest.LogCaptureFixture, processes: int
+) -> None:
+    docs = tmp_path / "docs"
+    broken = _docs_copy(generated, docs)
+    broken.write_bytes(b"# Caf\xe9\n")  # not UTF-8
+    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(UnicodeDecodeError):
+        engine.build(generated.path("config"), docs, tmp_path / "site", processes=processes)
+    assert any(
+        f"Error reading page '{broken.relative_to(docs).as_posix()}'" in r.getMessage()
+        for r in caplog.records
+    )
