@@ -153,7 +153,8 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
             b._build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
             b._build_extra_template(template, files, config, nav)
-        index = next(p.search_index for p in config.plugins.values() if hasattr(p, "search_index"))
+        index = next((p.search_index for p in config.plugins.values() if hasattr(p, "search_index")), None)
+        added: list[dict[str, Any]] = []  # where the search entries go when no plugin indexes
 
         def build_share(share: range) -> _Share:
             out = _Share()
@@ -165,11 +166,12 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
                             b._populate_page(page, config, files)
                     for i in share:
                         file = doc_files[i]
-                        start = len(index.entries)
+                        found = added if index is None else index.entries
+                        start = len(found)
                         b._build_page(
                             file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded()
                         )
-                        out.entries[i] = index.entries[start:]
+                        out.entries[i] = found[start:]
                         links = file.page.links_to_anchors
                         out.anchors[i] = (
                             file.page.present_anchor_ids,
@@ -197,7 +199,8 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
                 page.links_to_anchors = (
                     None if links is None else {files.get_file_from_path(k): a for k, a in links.items()}
                 )
-        index.entries = [e for found in entries for e in found]
+        if index is not None:
+            index.entries = [e for found in entries for e in found]
         level = config.validation.links.anchors
         for file in doc_files:
             file.page.validate_anchor_links(files=files, log_level=level)

@@ -88,6 +88,22 @@ def _docs_copy(generated: Project, docs: Path) -> Path:
     return sorted((docs / "meetings").glob("*.md"))[-1]
 
 
+def test_without_the_search_plugin_too(generated: Project, tmp_path: Path) -> None:
+    from mkdocs.commands.build import build as plain_build
+
+    config = generated.path("config")
+    text = config.read_text(encoding="utf-8")
+    assert "  - search:\n      lang: [en]\n" in text
+    try:
+        config.write_text(text.replace("  - search:\n      lang: [en]\n", ""), encoding="utf-8")
+        plain_build(engine.load(config, generated.path("docs"), tmp_path / "plain"))
+        assert _build(generated, tmp_path / "shared", processes=2) == 2
+    finally:
+        config.write_text(text, encoding="utf-8")
+    assert not (tmp_path / "shared/search").exists()
+    assert _tree(tmp_path / "shared") == _tree(tmp_path / "plain")
+
+
 def test_warnings_in_workers_fail_a_strict_build(
     generated: Project, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
