@@ -1,10 +1,10 @@
 """The site engine (MkDocs 1.x): ``mkdocs build`` of docs/ into site/, on every core when it can.
 
 The only module that calls MkDocs' internals. :func:`build` gives the same site
-as a plain ``mkdocs build`` (byte for byte): with one process it *is* that
-command's ``build``; with more, it runs MkDocs' own page pipeline (every
-``on_page_*`` plugin event, the theme's templates, link checks) for shares of
-the pages in forked workers:
+as a plain ``mkdocs build`` (byte for byte): with one process (one core, or
+``FACTSHEET_WORKERS=1``) it *is* that command's ``build``; with more, it runs
+MkDocs' own page pipeline (every ``on_page_*`` plugin event, the theme's
+templates, link checks) for shares of the pages in forked workers:
 
 1. here: the configuration, files and navigation, as ``build`` makes them; the
    pages listed in the navigation (every page shows their titles), the static
@@ -17,8 +17,10 @@ the pages in forked workers:
 
 Workers fork after step 1, so they share what it made without copying it.
 Only plugins whose per-page state is known to be merged here may run in
-workers (Material's search and offline); with any other, or with one process,
-or where forking is not possible, the build is MkDocs' own, serial.
+workers (Material's search and offline); with any other, with one process,
+where forking is not possible, or with an engine that lacks the internals used
+here, the build is MkDocs' own, serial. A small site (under ``PARALLEL_FROM``
+pages a process) goes through the same steps in this process alone.
 ``PACKAGE`` names the engine's module (a drop-in MkDocs 1.x fork keeps these
 internals under its own name).
 """
@@ -78,8 +80,15 @@ def build(config_file: Path, docs: Path, site: Path, processes: int | None = Non
         raise EngineFailed(str(exc)) from None
 
 
+INTERNALS = ("_populate_page", "_build_page", "_build_theme_template", "_build_extra_template")
+
+
 def _shareable(config: Any) -> bool:
-    return all(type(p).__module__ in SHAREABLE_PLUGINS for p in config.plugins.values())
+    """Whether the pages may be shared out: known plugins only, and the engine's internals as expected."""
+    b = _module("commands.build")
+    return all(hasattr(b, name) for name in INTERNALS) and all(
+        type(p).__module__ in SHAREABLE_PLUGINS for p in config.plugins.values()
+    )
 
 
 @dataclass

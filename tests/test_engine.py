@@ -135,3 +135,12 @@ def test_a_page_that_fails_in_a_worker_fails_the_build_as_in_a_serial_one(
         f"Error reading page '{broken.relative_to(docs).as_posix()}'" in r.getMessage()
         for r in caplog.records
     )
+
+
+def test_an_engine_without_the_expected_internals_builds_serially(
+    generated: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As with a fork of MkDocs whose build module has renamed what the workers call.
+    monkeypatch.setattr(engine, "INTERNALS", (*engine.INTERNALS, "_renamed_in_a_fork"))
+    assert _build(generated, tmp_path / "site", processes=2) == 1
+    assert (tmp_path / "site/index.html").is_file()
