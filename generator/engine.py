@@ -27,6 +27,7 @@ internals under its own name).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -191,7 +192,13 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
             return out
 
         n = max(1, min(n, len(doc_files) // at_least))
-        shares = fork_map(build_share, [range(k, len(doc_files), n) for k in range(n)])
+        # What the workers inherit is never collected there: kept out of the collector's walks
+        # (which would also copy every page of memory they touch into each worker).
+        gc.freeze()
+        try:
+            shares = fork_map(build_share, [range(k, len(doc_files), n) for k in range(n)])
+        finally:
+            gc.unfreeze()
         entries: list[list[dict[str, Any]]] = [[] for _ in doc_files]
         for share in shares:
             for record in share.records:
