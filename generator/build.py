@@ -10,7 +10,6 @@ import dataclasses
 import functools
 import gc
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -271,28 +270,16 @@ def config_overrides(project: Project) -> dict[str, str]:
     return out
 
 
-def mkdocs_build(project: Project, docs: Path, site: Path) -> None:
-    """``mkdocs build --strict`` of ``docs`` into ``site``."""
-    from mkdocs.commands.build import build as run_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+def mkdocs_build(project: Project, docs: Path, site: Path) -> int:
+    """``mkdocs build --strict`` of ``docs`` into ``site``, on every core (see :mod:`generator.engine`);
+    how many processes built the pages."""
+    from .engine import EngineFailed
+    from .engine import build as engine_build
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    # MkDocs stamps the build day into sitemap.xml(.gz) unless this is set; a fixed
-    # stamp keeps the same content building the same bytes on any day.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     with _mkdocs_logging() as messages:
         try:
-            config = load_config(
-                str(project.path("config")),
-                docs_dir=str(docs),
-                site_dir=str(site),
-                strict=True,
-                **config_overrides(project),
-            )
-            run_build(config)
-            compact_html_tree(site)  # the theme's indentation was half of every page
-        except (MkDocsException, SystemExit, OSError) as exc:
+            return engine_build(project.path("config"), docs, site, overrides=config_overrides(project))
+        except (EngineFailed, SystemExit, OSError) as exc:
             detail = "\n".join(messages) or str(exc)
             raise BuildFailed(f"mkdocs build failed:\n{detail}") from None
 
@@ -316,10 +303,15 @@ def build(project: Project, report: Report = _quiet, phases: Phases | None = Non
             shutil.rmtree(new_site)
         report(f"wrote {len(stats.written):,} changed files; building the site with MkDocs …")
         with timed(phases, "mkdocs"):
-            mkdocs_build(project, new_docs, new_site)
+            processes = mkdocs_build(project, new_docs, new_site)
+        with timed(phases, "compact"):
+            compact_html_tree(new_site)  # the theme's indentation was half of every page
         with timed(phases, "zip"):
             write_site_zip(new_site, project.site_title())
-        report(f"MkDocs done ({time.perf_counter() - start:.1f} s in all); swapping in docs/ and site/")
+        report(
+            f"MkDocs done on {processes} process{'es' if processes > 1 else ''} "
+            f"({time.perf_counter() - start:.1f} s in all); swapping in docs/ and site/"
+        )
         swap_in([(new_docs, project.path("docs")), (new_site, project.path("site"))], work / "old")
     finally:
         shutil.rmtree(work, ignore_errors=True)

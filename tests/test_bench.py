@@ -33,6 +33,7 @@ def test_bench_measures_every_phase(tmp_path: Path) -> None:
         "render",
         "write",
         "mkdocs",
+        "compact",
         "zip",
         "incremental",
     }

@@ -989,7 +989,7 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
 def _fail_mkdocs_half_way(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MkDocs writes part of the site, then fails."""
 
-    def half(project: Project, docs: Path, site: Path) -> None:
+    def half(project: Project, docs: Path, site: Path) -> int:
         (site / "meetings").mkdir(parents=True)
         (site / "meetings/half.html").write_text("<p>half</p>", encoding="utf-8")
         (site / "index.html").write_text("<p>half</p>", encoding="utf-8")
