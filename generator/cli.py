@@ -114,7 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(msg, file=sys.stderr, flush=True)
 
         out = args.out.resolve()
-        results = [run(out / f"n{n}", n, report, search=args.search) for n in args.meetings or [100]]
+        phases = tuple(args.phase or ("build", "preview"))
+        results = [
+            run(out / f"n{n}", n, report, search=args.search, phases=phases, cold=args.cold)
+            for n in args.meetings or [100]
+        ]
         print(markdown_table(results))
         return EXIT_OK
     try:
