@@ -112,8 +112,18 @@ class Engine:
         """Pages the theme makes from a template alone (404.html, sitemap.xml)."""
         return sorted(self.config.theme.static_templates)
 
-    def nav_titles(self) -> list[str | None]:
-        return [page.title for page in self.nav.pages]
+    def _nav_shown(self) -> list[tuple[str | None, dict[str, Any]]]:
+        """What every page shows of each page in the navigation: its title and front matter."""
+        return [(page.title, dict(page.meta)) for page in self.nav.pages]
+
+    def _reread_nav_pages(self, written: set[str]) -> None:
+        for page in self.nav.pages:
+            if page.file.src_uri not in written:
+                continue
+            if "title" in vars(page):  # titled in the config: the nav shows only its front matter
+                page.read_source(self.config)
+            else:
+                _populate_page(page, self.config, self.files)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -211,11 +221,9 @@ class Engine:
                 files.append(file)
                 added.append(file)
         if not added and not gone:
-            titles = self.nav_titles()
-            for page in self.nav.pages:
-                if page.file.src_uri in written:
-                    _populate_page(page, config, files)
-            return self.nav_titles() != titles
+            shown = self._nav_shown()
+            self._reread_nav_pages(written)
+            return self._nav_shown() != shown
         set_exclusions(added, config)
         nav_paths = self._nav_sources()
         if any(f.src_uri in nav_paths for f in added) or any(r in nav_paths for r in removed):
@@ -224,8 +232,6 @@ class Engine:
             for file in added:
                 if file.is_documentation_page() and file.page is None:
                     Page(None, file, config)
-            for page in self.nav.pages:
-                if page.file.src_uri in written:
-                    _populate_page(page, config, files)
+            self._reread_nav_pages(written)
         self._index_files()
         return True

@@ -16,9 +16,11 @@ sheet, but the engine's own server).
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,6 +85,7 @@ def report_regeneration(regenerator: Regenerator, report: Callable[[str], None])
 
     Returns what was written and removed, or None when nothing could be.
     """
+    start = time.perf_counter()
     try:
         stats = regenerator.run()
     except ValidationFailed as exc:
@@ -92,7 +95,10 @@ def report_regeneration(regenerator: Regenerator, report: Callable[[str], None])
         report(f"error: {exc}")
         return None
     if stats.written or stats.removed:
-        report(f"Regenerated: {len(stats.written)} written, {len(stats.removed)} removed.")
+        report(
+            f"Regenerated: {len(stats.written)} written, {len(stats.removed)} removed "
+            f"({time.perf_counter() - start:.2f} s)."
+        )
     return stats
 
 
@@ -131,7 +137,10 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
         try:
             stats = report_regeneration(regenerator, report)
             if stats is not None:
+                start = time.perf_counter()
                 preview.changed(stats.written, stats.removed)
+                if os.environ.get("FACTSHEET_PREVIEW_DEBUG"):
+                    report(f"preview updated ({time.perf_counter() - start:.2f} s)")
             if not first.is_set():
                 gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it each edit
                 first.set()
