@@ -58,12 +58,11 @@ class Engine:
     # --- what the site holds -------------------------------------------------------------------
 
     def _navigation(self) -> Navigation:
-        """The navigation, with the pages it shows read (their titles come from their Markdown)."""
+        """The navigation, with what it shows of its pages read (see :meth:`_read_nav_pages`)."""
         nav = get_navigation(self.files, self.config)
-        nav = self.config.plugins.on_nav(nav, config=self.config, files=self.files)
-        for page in nav.pages:
-            _populate_page(page, self.config, self.files)
-        return nav
+        self.nav = self.config.plugins.on_nav(nav, config=self.config, files=self.files)
+        self._read_nav_pages(None)
+        return self.nav
 
     def _index_files(self) -> None:
         included: Callable[[Any], bool] = InclusionLevel.is_included  # as the build copies and renders
@@ -116,11 +115,19 @@ class Engine:
         """What every page shows of each page in the navigation: its title and front matter."""
         return [(page.title, dict(page.meta)) for page in self.nav.pages]
 
-    def _reread_nav_pages(self, written: set[str]) -> None:
+    def _read_nav_pages(self, written: set[str] | None) -> None:
+        """Read the navigation's pages (those in ``written``; None for all) as far as the nav shows them.
+
+        A build has read every page before it renders one; what a page shows of
+        the others is the navigation's titles and front matter (Material's icon,
+        status, subtitle). A page titled in the config needs only its front
+        matter read; another's title may come from its first heading, so it is
+        rendered. A page asked for is always read and rendered in full.
+        """
         for page in self.nav.pages:
-            if page.file.src_uri not in written:
+            if written is not None and page.file.src_uri not in written:
                 continue
-            if "title" in vars(page):  # titled in the config: the nav shows only its front matter
+            if "title" in vars(page):  # titled in the config: the title is the config's
                 page.read_source(self.config)
             else:
                 _populate_page(page, self.config, self.files)
@@ -222,7 +229,7 @@ class Engine:
                 added.append(file)
         if not added and not gone:
             shown = self._nav_shown()
-            self._reread_nav_pages(written)
+            self._read_nav_pages(written)
             return self._nav_shown() != shown
         set_exclusions(added, config)
         nav_paths = self._nav_sources()
@@ -232,6 +239,6 @@ class Engine:
             for file in added:
                 if file.is_documentation_page() and file.page is None:
                     Page(None, file, config)
-            self._reread_nav_pages(written)
+            self._read_nav_pages(written)
         self._index_files()
         return True

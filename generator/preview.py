@@ -146,8 +146,12 @@ class Preview:
             with self._busy_lock:
                 self._busy -= 1
 
-    def get(self, raw_path: str) -> Response:
-        """The response to a GET of ``raw_path`` (a URL path, possibly with a query)."""
+    def get(self, raw_path: str, etag: str | None = None) -> Response:
+        """The response to a GET of ``raw_path`` (a URL path, possibly with a query).
+
+        ``etag``: the browser's If-None-Match. A static file it already has is
+        answered 304, so a reload after an edit fetches the page and little else.
+        """
         path = urllib.parse.unquote(urllib.parse.urlsplit(raw_path).path)
         rel = posixpath.normpath("/" + path).lstrip("/")
         if rel in ("", "."):
@@ -173,12 +177,15 @@ class Preview:
                 if static is None:
                     return Response(200, self.engine.content_bytes(file), rel)
         try:
-            body = static.read_bytes() if static is not None else None
+            if static is None:
+                raise FileNotFoundError(rel)
+            stat = static.stat()
+            tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+            if etag == tag:
+                return Response(304, b"", rel, {"ETag": tag})
+            return Response(200, static.read_bytes(), rel, {"ETag": tag})
         except OSError:
-            body = None
-        if body is None:
             return Response(404, b"not found (the search index is still being built?)", "x.txt")
-        return Response(200, body, rel)
 
     def _page(self, file: Any) -> bytes:
         url = file.dest_uri
@@ -346,11 +353,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             epoch = preview.wait_for_change(int(m[1]))
             response = Response(200, str(epoch).encode(), "x.txt")
         else:
-            response = preview.get(self.path)
+            response = preview.get(self.path, self.headers.get("If-None-Match"))
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.status != 304:
+            self.send_header("Content-Length", str(len(response.body)))
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         with contextlib.suppress(OSError):

@@ -16,7 +16,6 @@ sheet, but the engine's own server).
 from __future__ import annotations
 
 import gc
-import os
 import signal
 import sys
 import threading
@@ -137,10 +136,7 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
         try:
             stats = report_regeneration(regenerator, report)
             if stats is not None:
-                start = time.perf_counter()
                 preview.changed(stats.written, stats.removed)
-                if os.environ.get("FACTSHEET_PREVIEW_DEBUG"):
-                    report(f"preview updated ({time.perf_counter() - start:.2f} s)")
             if not first.is_set():
                 gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it each edit
                 first.set()

@@ -168,3 +168,15 @@ def test_requests_outside_the_site_are_refused(live: Live, tmp_path: Path) -> No
         assert b"secret" not in live.preview.get(url).body
     assert live.preview.get("/meetings/").status == 200
     assert live.preview.get("/meetings").status == 302
+
+
+def test_a_reload_fetches_unchanged_static_files_no_more(live: Live) -> None:
+    first = live.preview.get("/assets/factsheet.css")
+    assert first.status == 200 and first.body
+    again = live.preview.get("/assets/factsheet.css", first.headers["ETag"])
+    assert again.status == 304 and again.body == b""
+    (live.project.root / "docs/assets/factsheet.css").write_text("changed", encoding="utf-8")
+    changed = live.preview.get("/assets/factsheet.css", first.headers["ETag"])
+    assert changed.status == 200 and changed.body == b"changed"
+    page = live.preview.get("/index.html", first.headers["ETag"])
+    assert page.status == 200 and "ETag" not in page.headers  # pages are always sent whole
