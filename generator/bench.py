@@ -360,7 +360,7 @@ def preview_table(results: list[Result]) -> str:
     if cold:
         head.insert(2, "first page without docs/")
     if browser:
-        head.append("edit → browser (median)")
+        head += ["edit → browser (median)", "search index complete"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in results:
         p = r.facts["preview"]
@@ -375,6 +375,7 @@ def preview_table(results: list[Result]) -> str:
             row.insert(2, f"{p['first_page_cold']:.2f} s" if "first_page_cold" in p else "")
         if browser:
             row.append(f"{statistics.median(p['browser_edits']):.2f} s" if p["browser_edits"] else "")
+            row.append(f"{p['search_complete']:.0f} s" if "search_complete" in p else "")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .preview import SEARCH_READY
 from .serve import READY
 
 REPO = Path(__file__).resolve().parent.parent
@@ -143,19 +144,22 @@ def measure(
     Returns seconds: ``first_page`` (start to the meeting page served), ``ready``
     (start to the first regeneration done), ``edits`` (each save to the served page
     showing it), with ``browser`` ``browser_edits`` (save to the page open in Chromium
-    showing it after reloading by itself), and with ``cold`` ``first_page_cold``
-    (the same start without docs/, which serve then generates first).
+    showing it after reloading by itself) and ``search_complete`` (start to the
+    first complete search index, built in the background), and with ``cold``
+    ``first_page_cold`` (the same start without docs/, which serve then generates first).
     """
     path = root / "content" / "meetings" / f"{meeting}.yaml"
     url = f"/meetings/{meeting}.html"
     out: dict[str, Any] = {"edits": [], "browser_edits": []}
     if cold:
         shutil.rmtree(root / "docs", ignore_errors=True)
+        os.sync()  # the disk's writeback of the files just removed is no part of serve's start
         serve = Serve(root)
         try:
             out["first_page_cold"] = serve.wait_for_page(url, "</html>", timeout, every=0.05)
         finally:
             serve.stop()
+    os.sync()
     serve = Serve(root)
     try:
         out["first_page"] = serve.wait_for_page(url, "</html>", timeout, every=0.05)
@@ -170,6 +174,8 @@ def measure(
             out["edits"].append(time.perf_counter() - start)
         if browser:
             out["browser_edits"] = _browser_edits(serve.base + url, path, edits)
+            report("waiting for the search index to be complete …")
+            out["search_complete"] = serve.wait_for_line(SEARCH_READY, 3 * timeout)
         out["log"] = serve.log
     finally:
         serve.stop()

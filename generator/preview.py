@@ -51,6 +51,7 @@ Report = Callable[[str], None]
 PAGES_KEPT = 256  # built pages kept in memory (about 25 KB each)
 SEARCH_WRITE_EVERY = 15.0  # seconds: while the first index is being built, write what there is this often
 SEARCH_FILES = ("search/search_index.json", "search/search_index.js")
+SEARCH_READY = "Search index complete"
 POLL_SECONDS = 60.0  # a live-reload request is answered after this long even if nothing changed
 
 LIVE_RELOAD = """<script id="factsheet-live-reload">(function (epoch) {
@@ -311,9 +312,12 @@ class Preview:
             self.engine.write_search_index(entries, folder)
             old, self.search_dir = self.search_dir, folder
             self.search_writes += 1
+            first = complete and not self.search_complete
             self.search_complete = self.search_complete or complete
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        if first:  # later ones follow every edit: not worth a line each
+            self.report(f"{SEARCH_READY}: {len(pages):,} pages; it is refreshed after each change.")
 
     # --- the server ----------------------------------------------------------------------------
 

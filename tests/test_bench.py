@@ -66,4 +66,5 @@ def test_bench_times_the_browser_reloading_by_itself(tmp_path: Path) -> None:
     preview = result.facts["preview"]
     assert len(preview["browser_edits"]) == 1  # the page open in Chromium showed the edit unprompted
     assert "Browser edit 1 at " in (tmp_path / "n20/docs/meetings/m-00010.md").read_text(encoding="utf-8")
+    assert preview["search_complete"] > 0  # serve said so
     assert "edit → browser" in markdown_table([result])
