@@ -23,11 +23,16 @@ from typing import Any
 
 from mkdocs.commands.build import _build_template, _populate_page, get_context
 from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 SearchEntries = list[dict[str, Any]]
+
+
+class EngineError(Exception):
+    """The site's configuration cannot be loaded."""
 
 
 def _engine_environment() -> None:
@@ -41,7 +46,10 @@ class Engine:
 
     def __init__(self, config_file: Path, docs_dir: Path, site_dir: Path) -> None:
         _engine_environment()
-        config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir))
+        try:
+            config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir))
+        except MkDocsException as exc:
+            raise EngineError(f"{config_file.name}: {exc}") from None
         # The events of `mkdocs build` before any page is read, in its order.
         self.config = config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)

@@ -117,7 +117,11 @@ class Preview:
         self.project, self.report = project, report
         self.lock = threading.Lock()  # the engine and the caches below
         self.work = Path(tempfile.mkdtemp(prefix="factsheet-preview-"))
-        self.engine = self._engine()
+        try:
+            self.engine = self._engine()
+        except BaseException:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise
         self.pages: OrderedDict[str, bytes] = OrderedDict()  # site path -> page as built (compacted)
         self.entries: dict[str, SearchEntries] = {}  # docs path -> the page's search entries
         self.search_dir: Path | None = None  # holds search/ once an index has been written
@@ -251,7 +255,7 @@ class Preview:
         """The configuration or the theme changed: load the engine again and build every page afresh."""
         try:
             engine = self._engine()
-        except Exception as exc:
+        except Exception as exc:  # whatever a broken mkdocs.yml or theme raises
             self.report(f"error: the site configuration cannot be loaded; the previous one stays: {exc}")
             return
         with self.lock:

@@ -119,6 +119,7 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     if engine:
         _engine_serve(project, dev_addr, report)
         return
+    from .engine import EngineError
     from .preview import Preview
 
     regenerator = Regenerator(project)
@@ -126,7 +127,10 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     earlier = docs.is_dir() and any(docs.iterdir())
     if not earlier and report_regeneration(regenerator, report) is None:  # nothing to show: generate first
         raise BuildFailed("fix the problems above, then run serve again")
-    preview = Preview(project, report)
+    try:
+        preview = Preview(project, report)
+    except EngineError as exc:
+        raise BuildFailed(str(exc)) from None
     host, _, port = dev_addr.rpartition(":")
     server = preview.start(host or "127.0.0.1", int(port))
     report(f"Serving on http://{dev_addr}/")
@@ -140,7 +144,7 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
             if not first.is_set():
                 gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it each edit
                 first.set()
-                report(READY)
+                report(READY if stats is not None else f"Watching {', '.join(SOURCES)} for changes.")
             else:
                 regenerator.collect()  # the pages are on disk: tidy up while the browser reloads
         finally:
@@ -164,6 +168,8 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         threading.Event().wait()  # until interrupted
+    except KeyboardInterrupt:
+        report("Stopped.")
     finally:
         observer.stop()
         server.shutdown()

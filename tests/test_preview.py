@@ -183,3 +183,18 @@ def test_a_reload_fetches_unchanged_static_files_no_more(live: Live) -> None:
     assert changed.status == 200 and changed.body == b"changed"
     page = live.preview.get("/index.html", first.headers["ETag"])
     assert page.status == 200 and "ETag" not in page.headers  # pages are always sent whole
+
+
+def test_a_changed_configuration_is_loaded_again_and_a_broken_one_refused(live: Live) -> None:
+    assert "Navigation preview check" not in live.get("/index.html")
+    epoch = live.preview.epoch
+    config = live.project.path("config")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - Home: index.md", "  - Navigation preview check: index.md"), "utf-8")
+    live.preview.reload()  # what serve does when mkdocs.yml or overrides/ change
+    assert live.preview.epoch > epoch
+    assert "Navigation preview check" in live.get("/index.html")
+    config.write_text("nav: [\n", encoding="utf-8")
+    live.preview.reload()
+    assert any(m.startswith("error: the site configuration cannot be loaded") for m in live.messages)
+    assert "Navigation preview check" in live.get("/index.html")
