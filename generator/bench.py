@@ -356,7 +356,14 @@ def preview_table(results: list[Result]) -> str:
         return ""
     browser = any(r.facts["preview"]["browser_edits"] for r in results)
     cold = any("first_page_cold" in r.facts["preview"] for r in results)
-    head = ["meetings", "first page", "up to date", "edit → served page (median)", "slowest edit"]
+    head = [
+        "meetings",
+        "first page",
+        "up to date",
+        "edit → served page (median)",
+        "slowest edit",
+        "of which regeneration (median)",
+    ]
     if cold:
         head.insert(2, "first page without docs/")
     if browser:
@@ -370,6 +377,7 @@ def preview_table(results: list[Result]) -> str:
             f"{p['ready']:.2f} s",
             f"{statistics.median(p['edits']):.2f} s (of {len(p['edits'])})",
             f"{max(p['edits']):.2f} s",
+            f"{statistics.median(p['regenerations']):.2f} s" if p["regenerations"] else "",
         ]
         if cold:
             row.insert(2, f"{p['first_page_cold']:.2f} s" if "first_page_cold" in p else "")

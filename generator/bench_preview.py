@@ -9,6 +9,7 @@ open in Chromium with live reload) showing the new title.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -143,9 +144,10 @@ def measure(
 
     Returns seconds: ``first_page`` (start to the meeting page served), ``ready``
     (start to the first regeneration done), ``edits`` (each save to the served page
-    showing it), with ``browser`` ``browser_edits`` (save to the page open in Chromium
+    showing it), ``regenerations`` (what serve said each of those regenerations
+    took); with ``browser`` ``browser_edits`` (save to the page open in Chromium
     showing it after reloading by itself) and ``search_complete`` (start to the
-    first complete search index, built in the background), and with ``cold``
+    first complete search index, built in the background); with ``cold``
     ``first_page_cold`` (the same start without docs/, which serve then generates first).
     """
     path = root / "content" / "meetings" / f"{meeting}.yaml"
@@ -177,6 +179,12 @@ def measure(
             report("waiting for the search index to be complete …")
             out["search_complete"] = serve.wait_for_line(SEARCH_READY, 3 * timeout)
         out["log"] = serve.log
+        # What serve says each regeneration took; the rest of an edit's time is the preview's.
+        after_start = out["log"].split(READY, 1)[-1]
+        out["regenerations"] = [
+            float(m[1])
+            for m in re.finditer(r"^Regenerated: .* \(([0-9.]+) s\)\.$", after_start, re.MULTILINE)
+        ]
     finally:
         serve.stop()
     report(

@@ -53,6 +53,9 @@ SEARCH_WRITE_EVERY = 15.0  # seconds: while the first index is being built, writ
 SEARCH_FILES = ("search/search_index.json", "search/search_index.js")
 SEARCH_READY = "Search index complete"
 POLL_SECONDS = 60.0  # a live-reload request is answered after this long even if nothing changed
+# After a change the search index waits this long: the browsers reloading come first (a page
+# being indexed holds the engine, and a long listing takes a good part of a second).
+SEARCH_GRACE = 2.0
 
 LIVE_RELOAD = """<script id="factsheet-live-reload">(function (epoch) {
   var req, timeout;
@@ -129,6 +132,7 @@ class Preview:
         self.search_complete = False  # an index of every page has been written
         self.epoch = int(time.time() * 1000)  # a page reloads when the epoch passes the one it was served at
         self.epoch_changed = threading.Condition()
+        self.changed_at = 0.0  # time.monotonic() of the last change
         self._busy = 0  # pages being built for the browser
         self._busy_lock = threading.Lock()
         self.editing = threading.Event()  # set by serve while content is being regenerated
@@ -190,7 +194,8 @@ class Preview:
                 return Response(304, b"", rel, {"ETag": tag})
             return Response(200, static.read_bytes(), rel, {"ETag": tag})
         except OSError:
-            return Response(404, b"not found (the search index is still being built?)", "x.txt")
+            why = "the search index is still being built" if rel in SEARCH_FILES else "no such file"
+            return Response(404, why.encode(), "x.txt")
 
     def _page(self, file: Any) -> bytes:
         url = file.dest_uri
@@ -228,6 +233,7 @@ class Preview:
     def _bump(self) -> None:
         with self.epoch_changed:
             self.epoch = max(int(time.time() * 1000), self.epoch + 1)
+            self.changed_at = time.monotonic()
             self.epoch_changed.notify_all()
 
     # --- keeping up with edits -----------------------------------------------------------------
@@ -268,7 +274,9 @@ class Preview:
     # --- search, in the background -------------------------------------------------------------
 
     def _wait_until_idle(self) -> None:
-        while (self._busy or self.editing.is_set()) and not self.stopping.is_set():
+        while not self.stopping.is_set() and (
+            self._busy or self.editing.is_set() or time.monotonic() - self.changed_at < SEARCH_GRACE
+        ):
             time.sleep(0.02)
 
     def index_search(self) -> None:

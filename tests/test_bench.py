@@ -53,7 +53,7 @@ def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
     assert preview["first_page_cold"] > 0 and 0 < preview["first_page"] <= preview["ready"]
     assert len(preview["edits"]) == 2 and preview["browser_edits"] == []
     # Each save regenerated the meeting's page and the pages that show it, then served them.
-    assert preview["log"].count("Regenerated: ") == 2
+    assert preview["log"].count("Regenerated: ") == 2 and len(preview["regenerations"]) == 2
     assert "Edit 2 at " in (tmp_path / "n30/docs/meetings/m-00015.md").read_text(encoding="utf-8")
     table = markdown_table([result]).splitlines()
     assert len(table) == 3 and table[2].startswith("| 30 | ") and "(of 2)" in table[2]
