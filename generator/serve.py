@@ -28,8 +28,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from .build import BuildFailed, Project
+from .engine import EngineError
 from .errors import ValidationFailed, format_problems
 from .incremental import Regenerator
+from .preview import Preview
 from .render import RenderError
 from .write import WriteStats
 
@@ -116,12 +118,11 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
 
     ``engine``: serve with ``mkdocs serve`` (whole-site rebuilds) instead of the preview.
     """
+    if threading.current_thread() is threading.main_thread():  # a plain kill tidies up too
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     if engine:
         _engine_serve(project, dev_addr, report)
         return
-    from .engine import EngineError
-    from .preview import Preview
-
     regenerator = Regenerator(project)
     docs = project.path("docs")
     earlier = docs.is_dir() and any(docs.iterdir())
@@ -131,6 +132,20 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
         preview = Preview(project, report)
     except EngineError as exc:
         raise BuildFailed(str(exc)) from None
+    try:
+        _preview_serve(project, dev_addr, report, regenerator, preview, earlier)
+    finally:
+        preview.stop()  # its scratch folder goes, however serve ends
+
+
+def _preview_serve(
+    project: Project,
+    dev_addr: str,
+    report: Callable[[str], None],
+    regenerator: Regenerator,
+    preview: Preview,
+    earlier: bool,
+) -> None:
     host, _, port = dev_addr.rpartition(":")
     server = preview.start(host or "127.0.0.1", int(port))
     report(f"Serving on http://{dev_addr}/")
@@ -164,8 +179,6 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     else:
         regenerate()
     observer.start()
-    if threading.current_thread() is threading.main_thread():  # a plain kill tidies up too
-        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         threading.Event().wait()  # until interrupted
     except KeyboardInterrupt:
@@ -173,7 +186,6 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     finally:
         observer.stop()
         server.shutdown()
-        preview.stop()
 
 
 def _engine_serve(project: Project, dev_addr: str, report: Callable[[str], None]) -> None:
