@@ -15,6 +15,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import Project, build, check
+from .build import Project, build, check, generate
 from .incremental import Regenerator
 
 REPO = Path(__file__).resolve().parent.parent
@@ -228,12 +229,52 @@ def _timed(result: Result, name: str) -> Iterator[None]:
     result.timings[name] = time.perf_counter() - start
 
 
-def run(root: Path, meetings: int, report: Callable[[str], None], *, search: bool = False) -> Result:
-    """Make the content, then time each phase of a full build and measure the output."""
+PHASES = ("build", "preview")
+
+
+def run(
+    root: Path,
+    meetings: int,
+    report: Callable[[str], None],
+    *,
+    search: bool = False,
+    phases: tuple[str, ...] = PHASES,
+    cold: bool = False,
+    edits: int = 5,
+) -> Result:
+    """Make the content, then time each phase asked for.
+
+    ``build``: each phase of a full build, the output measured, one incremental
+    regeneration (and with ``search``, offline search in Chromium). ``preview``:
+    ``serve`` end to end, ``edits`` saves (:mod:`generator.bench_preview`; with
+    ``search``, in Chromium too; with ``cold``, a start without docs/ as well).
+    """
     result = Result(meetings)
     report(f"[{meetings}] making synthetic content in {root} …")
     make_content(root, meetings)
     project = Project(root)
+    if "build" in phases:
+        _run_build(result, project, report, search=search)
+    else:
+        report(f"[{meetings}] generating docs/, as an earlier run of serve or build leaves it …")
+        generate(project)
+    if "preview" in phases:
+        from .bench_preview import measure
+
+        report(f"[{meetings}] timing serve …")
+        result.facts["preview"] = measure(
+            root,
+            f"m-{meetings // 2:05d}",
+            lambda msg: report(f"[{meetings}] {msg}"),
+            browser=search,
+            cold=cold,
+            edits=edits,
+        )
+    return result
+
+
+def _run_build(result: Result, project: Project, report: Callable[[str], None], *, search: bool) -> None:
+    meetings, root = result.meetings, project.root
     # The phases of the real `build` (check, render, write the staging folder, MkDocs), timed by it.
     start = time.perf_counter()
     build(project, report=lambda msg: report(f"[{meetings}] {msg}"), phases=result.timings)
@@ -274,7 +315,6 @@ def run(root: Path, meetings: int, report: Callable[[str], None], *, search: boo
         name = min(check(project).actors.values(), key=lambda a: a.id).name
         report(f"[{meetings}] timing offline search for {name!r} …")
         result.facts["search_first_result_s"] = search_seconds(site_dir, name)
-    return result
 
 
 def search_seconds(site_dir: Path, query: str, trials: int = 3) -> float:
@@ -305,7 +345,54 @@ def search_seconds(site_dir: Path, query: str, trials: int = 3) -> float:
 
 
 def markdown_table(results: list[Result]) -> str:
-    """The results as the Markdown table of pages/performance.md."""
+    """The results as the Markdown tables of pages/performance.md (a build's, then the preview's)."""
+    built = [r for r in results if "mkdocs" in r.timings]
+    previewed = [r for r in results if "preview" in r.facts]
+    return "\n\n".join(
+        part for part in (build_table(built) if built else "", preview_table(previewed)) if part
+    )
+
+
+def preview_table(results: list[Result]) -> str:
+    """``serve``, end to end: first page, then each save until the served page shows it."""
+    if not results:
+        return ""
+    browser = any(r.facts["preview"]["browser_edits"] for r in results)
+    cold = any("first_page_cold" in r.facts["preview"] for r in results)
+    head = [
+        "meetings",
+        "first page",
+        "up to date",
+        "edit → served page (median)",
+        "slowest edit",
+        "of which regeneration (median)",
+    ]
+    if cold:
+        head.insert(2, "first page without docs/")
+    if browser:
+        head += ["edit → browser (median)", "search index complete"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for r in results:
+        p = r.facts["preview"]
+        row = [
+            f"{r.meetings:,}",
+            f"{p['first_page']:.2f} s",
+            f"{p['ready']:.2f} s",
+            f"{statistics.median(p['edits']):.2f} s (of {len(p['edits'])})",
+            f"{max(p['edits']):.2f} s",
+            f"{statistics.median(p['regenerations']):.2f} s" if p["regenerations"] else "",
+        ]
+        if cold:
+            row.insert(2, f"{p['first_page_cold']:.2f} s" if "first_page_cold" in p else "")
+        if browser:
+            row.append(f"{statistics.median(p['browser_edits']):.2f} s" if p["browser_edits"] else "")
+            row.append(f"{p['search_complete']:.0f} s" if "search_complete" in p else "")
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def build_table(results: list[Result]) -> str:
+    """The full build's phases and output, one row per N."""
     head = [
         "meetings",
         "pages",

@@ -41,12 +41,26 @@ def _parser() -> argparse.ArgumentParser:
         )
         if name == "serve":
             p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+            p.add_argument(
+                "--mkdocs",
+                action="store_true",
+                help="serve with `mkdocs serve` (rebuilds the whole site after each change) instead",
+            )
     _editor_parsers(sub)
     help_text = "build synthetic fact sheets of N meetings and time every phase (see pages/performance.md)"
     p = sub.add_parser("bench", help=help_text, description=help_text)
     p.add_argument("--meetings", type=int, action="append", metavar="N", help="repeatable; default 100")
     p.add_argument("--out", type=Path, default=Path(".bench"), help="where to build (default .bench/)")
-    p.add_argument("--search", action="store_true", help="also time offline search in Chromium")
+    p.add_argument(
+        "--search", action="store_true", help="also time offline search, and the preview, in Chromium"
+    )
+    p.add_argument(
+        "--phase",
+        action="append",
+        choices=("build", "preview"),
+        help="repeatable; default both: a full build measured, then serve timed end to end",
+    )
+    p.add_argument("--cold", action="store_true", help="also time serve's start without docs/")
     return parser
 
 
@@ -125,7 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(msg, file=sys.stderr, flush=True)
 
         out = args.out.resolve()
-        results = [run(out / f"n{n}", n, report, search=args.search) for n in args.meetings or [100]]
+        phases = tuple(args.phase or ("build", "preview"))
+        results = [
+            run(out / f"n{n}", n, report, search=args.search, phases=phases, cold=args.cold)
+            for n in args.meetings or [100]
+        ]
         print(markdown_table(results))
         return EXIT_OK
     try:
@@ -152,7 +170,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             logging.basicConfig(level=logging.INFO, format="%(levelname)-7s - %(message)s")
-            serve(project, args.dev_addr, report=lambda msg: print(msg, file=sys.stderr, flush=True))
+            serve(
+                project,
+                args.dev_addr,
+                report=lambda msg: print(msg, file=sys.stderr, flush=True),
+                engine=args.mkdocs,
+            )
     except ValidationFailed as exc:
         print(
             format_problems(exc.problems, args.format),

@@ -1,41 +1,61 @@
-"""``serve``: MkDocs' live-reloading server over docs/, regenerated when a source changes.
+"""``serve``: the live preview, regenerated when a source changes.
 
 A watchdog observer (already a dependency of MkDocs) watches content/,
 templates/, pages/ and seeds/. After a short quiet period the pages are
 regenerated in place, incrementally (incremental.py): only the pages that read
-what changed are rendered, only changed files are rewritten, and MkDocs, which
-watches docs/, rebuilds and reloads the browser. Invalid content is reported
-and the last good pages stay up.
+what changed are rendered and only changed files are rewritten. Invalid
+content is reported and the last good pages stay up.
+
+The pages are served by :mod:`generator.preview`, which builds each page when
+the browser asks for it and is told which docs/ files each regeneration wrote;
+the browser reloads by itself. ``--mkdocs`` serves with ``mkdocs serve``
+instead, which rebuilds the whole site after every change (slow on a large
+sheet, but the engine's own server).
 """
 
 from __future__ import annotations
 
 import gc
+import signal
+import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from .build import BuildFailed, Project
+from .engine import EngineError
 from .errors import ValidationFailed, format_problems
 from .incremental import Regenerator
+from .preview import Preview
 from .render import RenderError
+from .write import WriteStats
 
-QUIET_SECONDS = 0.2
+QUIET_SECONDS = 0.1  # an editor's save is several events within a few milliseconds
+SOURCES = ("content", "templates", "pages", "seeds")
+READY = "Pages up to date; watching content/, templates/, pages/ and seeds/ for changes."
 
 
-class _Regenerate(FileSystemEventHandler):
-    def __init__(self, regenerator: Regenerator, report: Callable[[str], None]) -> None:
-        self.regenerator, self.report = regenerator, report
+class _Debounced(FileSystemEventHandler):
+    """Calls ``action`` once events have stopped for QUIET_SECONDS, one call at a time."""
+
+    def __init__(self, action: Callable[[], None], started: Callable[[], None] = lambda: None) -> None:
+        self.action, self.started = action, started
         self.timer: threading.Timer | None = None
         self.lock = threading.Lock()  # guards the timer
-        self.running = threading.Lock()  # one regeneration at a time
+        self.running = threading.Lock()  # one action at a time
+
+    def wanted(self, event: FileSystemEvent) -> bool:
+        return event.event_type not in ("opened", "closed_no_write") and not str(event.src_path).endswith("~")
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write") or str(event.src_path).endswith("~"):
+        if not self.wanted(event):
             return
+        self.started()
         with self.lock:
             if self.timer:
                 self.timer.cancel()
@@ -45,40 +65,143 @@ class _Regenerate(FileSystemEventHandler):
 
     def run(self) -> None:
         with self.running:
-            report_regeneration(self.regenerator, self.report)
-            self.regenerator.collect()  # the pages are on disk: tidy up while the browser reloads
+            self.action()
 
 
-def report_regeneration(regenerator: Regenerator, report: Callable[[str], None]) -> bool:
-    """Regenerate docs/ in place, only what the edits call for; report what changed or what is wrong."""
+class _ConfigChanged(_Debounced):
+    def __init__(self, config: Path, action: Callable[[], None]) -> None:
+        super().__init__(action)
+        self.config = config
+
+    def wanted(self, event: FileSystemEvent) -> bool:
+        paths = {str(event.src_path), str(getattr(event, "dest_path", ""))}
+        theme = str(self.config.parent / "overrides")
+        return super().wanted(event) and (
+            str(self.config) in paths or any(p.startswith(theme) for p in paths)
+        )
+
+
+def report_regeneration(regenerator: Regenerator, report: Callable[[str], None]) -> WriteStats | None:
+    """Regenerate docs/ in place, only what the edits call for; report what changed or what is wrong.
+
+    Returns what was written and removed, or None when nothing could be.
+    """
+    start = time.perf_counter()
     try:
         stats = regenerator.run()
     except ValidationFailed as exc:
         report(format_problems(exc.problems, "text") + "\nThe previous pages stay up until this is fixed.")
-        return False
+        return None
     except (BuildFailed, RenderError) as exc:
         report(f"error: {exc}")
-        return False
+        return None
     if stats.written or stats.removed:
-        report(f"Regenerated: {len(stats.written)} written, {len(stats.removed)} removed.")
-    return True
+        report(
+            f"Regenerated: {len(stats.written)} written, {len(stats.removed)} removed "
+            f"({time.perf_counter() - start:.2f} s)."
+        )
+    return stats
 
 
-def serve(project: Project, dev_addr: str, report: Callable[[str], None]) -> None:
-    """Generate docs/, then serve it with live reload until interrupted."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    regenerator = Regenerator(project)
-    if not report_regeneration(regenerator, report) and not project.path("docs").is_dir():
-        raise BuildFailed("fix the problems above, then run serve again")
-    gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it on every edit
-    handler = _Regenerate(regenerator, report)
+def _watch(project: Project, handler: FileSystemEventHandler) -> BaseObserver:
     observer = Observer()
-    for name in ("content", "templates", "pages", "seeds"):
+    for name in SOURCES:
         path: Path = project.path(name)
         if path.is_dir():
             observer.schedule(handler, str(path), recursive=True)
     observer.daemon = True
+    return observer
+
+
+def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, engine: bool = False) -> None:
+    """Generate docs/, then serve it with live reload until interrupted.
+
+    ``engine``: serve with ``mkdocs serve`` (whole-site rebuilds) instead of the preview.
+    """
+    if threading.current_thread() is threading.main_thread():  # a plain kill tidies up too
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    if engine:
+        _engine_serve(project, dev_addr, report)
+        return
+    regenerator = Regenerator(project)
+    docs = project.path("docs")
+    earlier = docs.is_dir() and any(docs.iterdir())
+    if not earlier and report_regeneration(regenerator, report) is None:  # nothing to show: generate first
+        raise BuildFailed("fix the problems above, then run serve again")
+    try:
+        preview = Preview(project, report)
+    except EngineError as exc:
+        raise BuildFailed(str(exc)) from None
+    try:
+        _preview_serve(project, dev_addr, report, regenerator, preview, earlier)
+    finally:
+        preview.stop()  # its scratch folder goes, however serve ends
+
+
+def _preview_serve(
+    project: Project,
+    dev_addr: str,
+    report: Callable[[str], None],
+    regenerator: Regenerator,
+    preview: Preview,
+    earlier: bool,
+) -> None:
+    host, _, port = dev_addr.rpartition(":")
+    server = preview.start(host or "127.0.0.1", int(port))
+    report(f"Serving on http://{dev_addr}/")
+    first = threading.Event()
+
+    def regenerate() -> None:
+        try:
+            stats = report_regeneration(regenerator, report)
+            if stats is not None:
+                preview.changed(stats.written, stats.removed)
+            if not first.is_set():
+                gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it each edit
+                first.set()
+                report(READY if stats is not None else f"Watching {', '.join(SOURCES)} for changes.")
+            else:
+                regenerator.collect()  # the pages are on disk: tidy up while the browser reloads
+        finally:
+            preview.editing.clear()
+
+    handler = _Debounced(regenerate, started=preview.editing.set)
+    observer = _watch(project, handler)
+    config = project.path("config")
+    reload = _ConfigChanged(config, preview.reload)
+    observer.schedule(reload, str(config.parent), recursive=False)
+    if (config.parent / "overrides").is_dir():
+        observer.schedule(reload, str(config.parent / "overrides"), recursive=True)
+    if earlier:  # show last run's pages at once; bring them up to date meanwhile
+        report("Serving the pages of the last run while checking the content …")
+        preview.editing.set()
+        threading.Thread(target=handler.run, name="first-regeneration", daemon=True).start()
+    else:
+        regenerate()
+    observer.start()
+    try:
+        threading.Event().wait()  # until interrupted
+    except KeyboardInterrupt:
+        report("Stopped.")
+    finally:
+        observer.stop()
+        server.shutdown()
+
+
+def _engine_serve(project: Project, dev_addr: str, report: Callable[[str], None]) -> None:
+    """``mkdocs serve`` over docs/, which it rebuilds whole when the regeneration rewrites it."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    regenerator = Regenerator(project)
+    if report_regeneration(regenerator, report) is None and not project.path("docs").is_dir():
+        raise BuildFailed("fix the problems above, then run serve again")
+    gc.freeze()
+
+    def regenerate() -> None:
+        report_regeneration(regenerator, report)
+        regenerator.collect()
+
+    observer = _watch(project, _Debounced(regenerate))
     observer.start()
     try:
         mkdocs_serve(config_file=str(project.path("config")), dev_addr=dev_addr, livereload=True)

@@ -25,7 +25,7 @@ def test_synthetic_content_is_valid_and_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.build
 def test_bench_measures_every_phase(tmp_path: Path) -> None:
-    result = run(tmp_path / "n40", 40, lambda msg: None)
+    result = run(tmp_path / "n40", 40, lambda msg: None, phases=("build",))
     assert set(result.timings) == {
         "load",
         "validate",
@@ -43,3 +43,29 @@ def test_bench_measures_every_phase(tmp_path: Path) -> None:
     assert len(table) == 5 and table[2].startswith("| 40 |")
     assert table[4].startswith("- One edit at 40 meetings, by phase: load ")
     assert set(result.facts["incremental_phases"]) >= {"load", "validate", "model", "render", "write"}
+
+
+@pytest.mark.build
+def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
+    """serve started as a process, edits saved to a meeting: each shows up on the served page."""
+    result = run(tmp_path / "n30", 30, lambda msg: None, phases=("preview",), cold=True, edits=2)
+    assert "mkdocs" not in result.timings  # the build was not run
+    preview = result.facts["preview"]
+    assert preview["first_page_cold"] > 0 and 0 < preview["first_page"] <= preview["ready"]
+    assert len(preview["edits"]) == 2 and preview["browser_edits"] == []
+    # Each save regenerated the meeting's page and the pages that show it, then served them.
+    assert preview["log"].count("Regenerated: ") == 2 and len(preview["regenerations"]) == 2
+    assert "Edit 2 at " in (tmp_path / "n30/docs/meetings/m-00015.md").read_text(encoding="utf-8")
+    table = markdown_table([result]).splitlines()
+    assert len(table) == 3 and table[2].startswith("| 30 | ") and "(of 2)" in table[2]
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_bench_times_the_browser_reloading_by_itself(tmp_path: Path) -> None:
+    result = run(tmp_path / "n20", 20, lambda msg: None, phases=("preview",), search=True, edits=1)
+    preview = result.facts["preview"]
+    assert len(preview["browser_edits"]) == 1  # the page open in Chromium showed the edit unprompted
+    assert "Browser edit 1 at " in (tmp_path / "n20/docs/meetings/m-00010.md").read_text(encoding="utf-8")
+    assert preview["search_complete"] > 0  # serve said so
+    assert "edit → browser" in markdown_table([result])

@@ -1,83 +1,64 @@
-"""``serve`` as an editor uses it: a saved YAML edit reaches the served page."""
+"""``serve`` as an editor uses it: a saved YAML edit reaches the served page, and the browser is told."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
+from generator.bench_preview import Serve, fetch
 from generator.build import Project
+from generator.serve import READY
 
-from conftest import REPO
+from conftest import edit
 
 pytestmark = pytest.mark.build
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(url: str) -> str:
+def test_serve_regenerates_after_an_edit(sample: Project) -> None:
+    serve = Serve(sample.root)
+    url = "/topics/arms.html"
     try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return str(resp.read().decode("utf-8"))
-    except OSError:
-        return ""
-
-
-def _wait_for(url: str, text: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if text in _get(url):
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def test_serve_regenerates_after_an_edit(sample: Project, tmp_path: Path) -> None:
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "--project",
-            str(sample.root),
-            "serve",
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/topics/arms.html"
-    try:
-        assert _wait_for(url, "Weapons and munitions", 60), (tmp_path / "serve.log").read_text()
-        topic = sample.root / "content/topics/arms.yaml"
-        topic.write_text(
-            topic.read_text(encoding="utf-8").replace("Weapons and", "Arms and"), encoding="utf-8"
-        )
+        serve.wait_for_page(url, "Weapons and munitions", 60)
+        serve.wait_for_line(READY, 60)
+        status, page = fetch(serve.base + url)
+        epoch = page.split('id="factsheet-live-reload">')[1].split("})(")[1].split(")")[0]
+        edit(sample, "content/topics/arms.yaml", "Weapons and", "Arms and")
+        # The page's long poll answers with a newer epoch: the browser reloads by itself.
+        status, newer = fetch(f"{serve.base}/livereload/{epoch}", timeout=30)
+        assert status == 200 and int(newer) > int(epoch)
         # The issue asks for "a second or two"; the bound here is loose so a busy CI machine does not flake.
-        assert _wait_for(url, "Arms and munitions", 20), (tmp_path / "serve.log").read_text()
+        serve.wait_for_page(url, "Arms and munitions", 20)
+        serve.wait_for_page("/actors/russia.html", "</html>", 20)
         # Invalid content is reported and the last good page stays up.
-        topic.write_text("id: arms\nname: [\n", encoding="utf-8")
-        deadline = time.monotonic() + 20
-        while (
-            "error[yaml-syntax]" not in (tmp_path / "serve.log").read_text() and time.monotonic() < deadline
-        ):
-            time.sleep(0.2)
-        assert "content/topics/arms.yaml:3:1: error[yaml-syntax]" in (tmp_path / "serve.log").read_text()
-        assert "Arms and munitions" in _get(url)
+        (sample.root / "content/topics/arms.yaml").write_text("id: arms\nname: [\n", encoding="utf-8")
+        serve.wait_for_line("error[yaml-syntax]", 20)
+        assert "content/topics/arms.yaml:3:1: error[yaml-syntax]" in serve.log
+        assert "The previous pages stay up until this is fixed." in serve.log
+        assert "Arms and munitions" in fetch(serve.base + url)[1]
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+        serve.stop()
+
+
+def test_serve_starts_from_the_last_run_and_brings_it_up_to_date(sample: Project) -> None:
+    """With docs/ from an earlier run, the pages are served at once and regenerated behind them."""
+    serve = Serve(sample.root)
+    try:
+        serve.wait_for_line(READY, 60)
+    finally:
+        serve.stop()
+    edit(sample, "content/topics/arms.yaml", "Weapons and", "Guns and")  # while serve was not running
+    serve = Serve(sample.root)
+    try:
+        serve.wait_for_line("Serving the pages of the last run", 60)
+        serve.wait_for_page("/topics/arms.html", "Guns and munitions", 60)
+    finally:
+        serve.stop()
+
+
+def test_serve_with_mkdocs_still_works(sample: Project) -> None:
+    serve = Serve(sample.root, "--mkdocs")
+    try:
+        serve.wait_for_page("/topics/arms.html", "Weapons and munitions", 90, every=0.3)
+        edit(sample, "content/topics/arms.yaml", "Weapons and", "Arms and")
+        serve.wait_for_page("/topics/arms.html", "Arms and munitions", 90, every=0.3)
+    finally:
+        serve.stop()

@@ -1,0 +1,200 @@
+"""The live preview (generator/preview.py) serves what ``build`` publishes and keeps up with edits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import Project, build
+from generator.errors import ValidationFailed
+from generator.incremental import Regenerator
+from generator.preview import Preview, without_live_reload
+
+from conftest import edit
+
+pytestmark = pytest.mark.build
+
+MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
+TITLE = "title: Choe Son Hui and Sergei Lavrov meet in Moscow"
+NEW_MEETING = """id: 2024-11-extra
+title: A second meeting in Moscow
+kind: talks
+reports:
+  - source: article-2024-11
+    status: held
+    excerpt: Ministri i Jashtëm rus Sergej Lavrov
+    translation: Russian Foreign Minister Sergei Lavrov
+date:
+  on: "2024-11"
+place: moscow
+participants:
+  - actor: sergei-lavrov
+    side: host
+  - actor: kim-jong-un
+    side: visitor
+summary: Invented for the test.
+citations:
+  - source: article-2024-11
+    excerpt: Ministri i Jashtëm rus Sergej Lavrov
+    translation: Russian Foreign Minister Sergei Lavrov
+"""
+
+
+class Live:
+    """``serve`` without its threads: the regenerator and the preview, driven by the test."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.regenerator = Regenerator(project)
+        self.regenerator.run()
+        self.messages: list[str] = []
+        self.preview = Preview(project, self.messages.append)
+
+    def get(self, url: str, status: int = 200) -> str:
+        response = self.preview.get(url)
+        assert response.status == status, url
+        return response.body.decode("utf-8")
+
+    def save(self) -> None:
+        """What serve does after an editor saves: regenerate, then tell the preview."""
+        stats = self.regenerator.run()
+        self.preview.changed(stats.written, stats.removed)
+
+    def search_index(self) -> str:
+        self.preview.update_search()  # the background thread's work, done here
+        assert self.preview.search_dir is not None
+        return (self.preview.search_dir / "search/search_index.json").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def live(sample: Project) -> Iterator[Live]:
+    live = Live(sample)
+    yield live
+    live.preview.stop()
+
+
+def _same_as_built(live: Live) -> None:
+    """Every page served is the page ``build`` writes now (apart from the live-reload script)."""
+    build(live.project)
+    site = live.project.path("site")
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert len(pages) > 40
+    for rel in pages:
+        served = live.get("/" + rel, 404 if rel == "404.html" else 200)
+        assert 'id="factsheet-live-reload"' in served
+        assert without_live_reload(served) == (site / rel).read_text(encoding="utf-8"), rel
+
+
+def test_served_pages_equal_built_pages(sample: Project) -> None:
+    build(sample)
+    live = Live(sample)
+    try:
+        _same_as_built(live)
+        site = sample.path("site")
+        for rel in ("assets/factsheet.css", "downloads/meetings.csv", "assets/javascripts/bundle.min.js"):
+            if (site / rel).exists():
+                assert live.preview.get("/" + rel).body == (site / rel).read_bytes(), rel
+        # The search index the browser gets is the one the build writes, entry for entry.
+        assert json.loads(live.search_index()) == json.loads(
+            (site / "search/search_index.json").read_text(encoding="utf-8")
+        )
+        built_js = (site / "search/search_index.js").read_bytes()
+        assert live.preview.get("/search/search_index.js").body == built_js
+    finally:
+        live.preview.stop()
+
+
+def test_an_edit_reaches_the_page_and_the_pages_that_show_it(live: Live) -> None:
+    meeting, actor = "/meetings/2024-11-choe-lavrov-moscow.html", "/actors/sergei-lavrov.html"
+    assert "Choe Son Hui and Sergei Lavrov meet in Moscow" in live.get(meeting)
+    assert "Choe Son Hui and Sergei Lavrov meet in Moscow" in live.get(actor)  # now cached
+    assert "Choe Son Hui and Sergei Lavrov meet in Moscow" in live.search_index()
+    epoch = live.preview.epoch
+    edit(live.project, MEETING, TITLE, "title: Talks on rail links in Moscow")
+    live.save()
+    assert live.preview.wait_for_change(epoch, timeout=0) > epoch  # the browser is told to reload
+    for url in (meeting, actor, "/places/moscow.html", "/index.html"):
+        page = live.get(url)
+        assert "Talks on rail links in Moscow" in page, url
+        assert "Choe Son Hui and Sergei Lavrov meet in Moscow" not in page, url
+    index = live.search_index()
+    assert [m for m in live.messages if m.startswith("Search index complete")] == [
+        "Search index complete: 49 pages; it is refreshed after each change."
+    ]  # once, however often it is refreshed
+    assert "Talks on rail links in Moscow" in index
+    assert "Choe Son Hui and Sergei Lavrov meet in Moscow" not in index
+
+
+def test_invalid_content_keeps_the_last_good_pages(live: Live) -> None:
+    url = "/topics/arms.html"
+    assert "Weapons and munitions" in live.get(url)
+    epoch = live.preview.epoch
+    (live.project.root / "content/topics/arms.yaml").write_text("id: arms\nname: [\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        live.save()
+    assert live.preview.epoch == epoch
+    assert "Weapons and munitions" in live.get(url)
+    edit(live.project, "content/topics/arms.yaml", "name: [", "name: Arms and munitions")
+    live.save()
+    assert "Arms and munitions" in live.get(url)
+
+
+def test_a_new_meeting_gets_its_page_and_a_removed_one_loses_it(live: Live) -> None:
+    url = "/meetings/2024-11-extra.html"
+    for _, page in live.preview.engine.page_urls():  # every page built and kept before the edits
+        live.get("/" + page)
+    live.get(url, 404)
+    assert "A second meeting in Moscow" not in live.get("/meetings/index.html")
+    path = live.project.root / "content/meetings/2024-11-extra.yaml"
+    path.write_text(NEW_MEETING, encoding="utf-8")
+    live.save()
+    assert "A second meeting in Moscow" in live.get(url)
+    assert "A second meeting in Moscow" in live.get("/meetings/index.html")
+    assert "A second meeting in Moscow" in live.get("/actors/kim-jong-un.html")
+    assert "A second meeting in Moscow" in live.search_index()
+    edit(live.project, MEETING, TITLE, "title: Talks on rail links in Moscow")
+    live.save()
+    _same_as_built(live)  # pages kept from before the edits included
+    path.unlink()
+    live.save()
+    live.get(url, 404)
+    assert "A second meeting in Moscow" not in live.get("/meetings/index.html")
+    assert "A second meeting in Moscow" not in live.search_index()
+
+
+def test_requests_outside_the_site_are_refused(live: Live, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    for url in ("/../secret.txt", "/%2e%2e/secret.txt", "/../../" + str(tmp_path / "secret.txt")):
+        assert b"secret" not in live.preview.get(url).body
+    assert live.preview.get("/meetings/").status == 200
+    assert live.preview.get("/meetings").status == 302
+
+
+def test_a_reload_fetches_unchanged_static_files_no_more(live: Live) -> None:
+    first = live.preview.get("/assets/factsheet.css")
+    assert first.status == 200 and first.body
+    again = live.preview.get("/assets/factsheet.css", first.headers["ETag"])
+    assert again.status == 304 and again.body == b""
+    (live.project.root / "docs/assets/factsheet.css").write_text("changed", encoding="utf-8")
+    changed = live.preview.get("/assets/factsheet.css", first.headers["ETag"])
+    assert changed.status == 200 and changed.body == b"changed"
+    page = live.preview.get("/index.html", first.headers["ETag"])
+    assert page.status == 200 and "ETag" not in page.headers  # pages are always sent whole
+
+
+def test_a_changed_configuration_is_loaded_again_and_a_broken_one_refused(live: Live) -> None:
+    assert "Navigation preview check" not in live.get("/index.html")
+    epoch = live.preview.epoch
+    config = live.project.path("config")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - Home: index.md", "  - Navigation preview check: index.md"), "utf-8")
+    live.preview.reload()  # what serve does when mkdocs.yml or overrides/ change
+    assert live.preview.epoch > epoch
+    assert "Navigation preview check" in live.get("/index.html")
+    config.write_text("nav: [\n", encoding="utf-8")
+    live.preview.reload()
+    assert any(m.startswith("error: the site configuration cannot be loaded") for m in live.messages)
+    assert "Navigation preview check" in live.get("/index.html")
