@@ -68,7 +68,10 @@ def _editor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """``new`` and ``schemas``: the editor's tools (generator/new.py, generator/schemafiles.py)."""
     help_text = "write content/<kinds>/ID.yaml: a skeleton with a comment on every field"
     p = sub.add_parser("new", help=help_text, description=help_text)
-    p.add_argument("kind", metavar="KIND", help="source, actor, place, meeting or topic")
+    from .new import KIND_NAMES
+
+    kinds = sorted(KIND_NAMES)
+    p.add_argument("kind", metavar="KIND", help=f"{', '.join(kinds[:-1])} or {kinds[-1]}")
     p.add_argument("id", metavar="ID", help="the new file's id, e.g. 2024-11-choe-lavrov-moscow")
     p.add_argument(
         "--seed",

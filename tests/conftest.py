@@ -94,3 +94,43 @@ def edit(project: Project, rel: str, old: str, new: str) -> None:
 def problems(project: Project) -> list[str]:
     """Every problem `check` reports for the project, as the editor reads it."""
     return [p.text() for p in validate(load_content(project.root))]
+
+
+# A valid event to add to the sample (incremental and preview tests: a new page appears).
+NEW_MEETING = """id: 2024-11-extra
+title: A second meeting in Moscow
+kind: talks
+reports:
+  - source: article-2024-11
+    status: held
+    excerpt: Ministri i Jashtëm rus Sergej Lavrov
+    translation: Russian Foreign Minister Sergei Lavrov
+date:
+  on: "2024-11"
+place: moscow
+participants:
+  - actor: sergei-lavrov
+    side: host
+  - actor: kim-jong-un
+    side: visitor
+summary: Invented for the test.
+citations:
+  - source: article-2024-11
+    excerpt: Ministri i Jashtëm rus Sergej Lavrov
+    translation: Russian Foreign Minister Sergei Lavrov
+"""
+
+
+def count_spawns(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time generator.parallel starts a worker process."""
+    from generator import parallel
+
+    spawned: list[int] = []
+    real = parallel._spawn
+
+    def counting(func, item):  # type: ignore[no-untyped-def]
+        spawned.append(1)
+        return real(func, item)
+
+    monkeypatch.setattr(parallel, "_spawn", counting)
+    return spawned

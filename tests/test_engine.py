@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import engine, parallel
+from generator import engine
 from generator.build import Project, generate
 
-from conftest import copy_sample
+from conftest import copy_sample, count_spawns
 
 pytestmark = pytest.mark.build
 
@@ -42,14 +42,7 @@ def test_parallel_build_is_byte_identical_to_plain_mkdocs_build(
 
     plain = tmp_path / "plain"
     plain_build(engine.load(generated.path("config"), generated.path("docs"), plain))
-    spawned: list[int] = []
-    real = parallel._spawn
-
-    def counting(func, item):  # type: ignore[no-untyped-def]
-        spawned.append(1)
-        return real(func, item)
-
-    monkeypatch.setattr(parallel, "_spawn", counting)
+    spawned = count_spawns(monkeypatch)
     shared = tmp_path / "shared"
     assert _build(generated, shared, processes=3) == 3
     assert len(spawned) == 2  # two workers, the third share here

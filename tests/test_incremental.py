@@ -11,6 +11,7 @@ from generator.build import Project, generate_files
 from generator.errors import ValidationFailed
 from generator.incremental import Regenerator
 
+from conftest import NEW_MEETING
 from conftest import edit as _edit
 
 MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
@@ -24,29 +25,6 @@ def _same_as_full(regen: Regenerator, project: Project) -> None:
     regen.run()
     assert _on_disk(regen.out) == generate_files(project)
 
-
-NEW_MEETING = """id: 2024-11-extra
-title: A second meeting in Moscow
-kind: talks
-reports:
-  - source: article-2024-11
-    status: held
-    excerpt: Ministri i Jashtëm rus Sergej Lavrov
-    translation: Russian Foreign Minister Sergei Lavrov
-date:
-  on: "2024-11"
-place: moscow
-participants:
-  - actor: sergei-lavrov
-    side: host
-  - actor: kim-jong-un
-    side: visitor
-summary: Invented for the test.
-citations:
-  - source: article-2024-11
-    excerpt: Ministri i Jashtëm rus Sergej Lavrov
-    translation: Russian Foreign Minister Sergei Lavrov
-"""
 
 EDITS: list[tuple[str, Callable[[Project], None]]] = [
     (

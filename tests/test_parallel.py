@@ -14,7 +14,7 @@ from generator.build import Project, generate_files
 from generator.errors import ValidationFailed
 from generator.parallel import WorkerDied, fork_map
 
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, count_spawns
 
 
 def _pid_and_square(x: int) -> tuple[int, int]:
@@ -81,14 +81,7 @@ def test_shared_out_generation_is_byte_identical(monkeypatch: pytest.MonkeyPatch
     one = generate_files(_sample())
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # the sample is small: force sharing
     monkeypatch.setenv("FACTSHEET_WORKERS", "3")
-    spawned: list[int] = []
-    real = parallel._spawn
-
-    def counting(func, item):  # type: ignore[no-untyped-def]
-        spawned.append(1)
-        return real(func, item)
-
-    monkeypatch.setattr(parallel, "_spawn", counting)
+    spawned = count_spawns(monkeypatch)
     shared = generate_files(_sample())
     assert len(spawned) == 4  # two workers for loading, two for rendering
     assert list(shared) == list(one)

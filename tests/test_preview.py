@@ -13,34 +13,12 @@ from generator.errors import ValidationFailed
 from generator.incremental import Regenerator
 from generator.preview import Preview, without_live_reload
 
-from conftest import edit
+from conftest import NEW_MEETING, edit
 
 pytestmark = pytest.mark.build
 
 MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
 TITLE = "title: Choe Son Hui and Sergei Lavrov meet in Moscow"
-NEW_MEETING = """id: 2024-11-extra
-title: A second meeting in Moscow
-kind: talks
-reports:
-  - source: article-2024-11
-    status: held
-    excerpt: Ministri i Jashtëm rus Sergej Lavrov
-    translation: Russian Foreign Minister Sergei Lavrov
-date:
-  on: "2024-11"
-place: moscow
-participants:
-  - actor: sergei-lavrov
-    side: host
-  - actor: kim-jong-un
-    side: visitor
-summary: Invented for the test.
-citations:
-  - source: article-2024-11
-    excerpt: Ministri i Jashtëm rus Sergej Lavrov
-    translation: Russian Foreign Minister Sergei Lavrov
-"""
 
 
 class Live:
