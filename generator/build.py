@@ -21,7 +21,7 @@ import yaml
 
 from .errors import Problem, ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
-from .history import History, history_for, plain_config, repository, site_url
+from .history import History, HistoryMissing, history_for, plain_config, repository, site_url
 from .loader import ContentFile, Document, load_content, load_document
 from .model import Site, build_site
 from .offline import write_site_zip
@@ -65,7 +65,10 @@ class Project:
 
     def history(self) -> History | None:
         """What git says of the content's history (None without git or in a shallow clone)."""
-        return history_for(self.root, self.content, self.path("config"))
+        try:
+            return history_for(self.root, self.content, self.path("config"))
+        except HistoryMissing as exc:
+            raise BuildFailed(str(exc)) from None
 
 
 Phases = dict[str, float]  # seconds per phase of a run, filled in when asked for

@@ -2,18 +2,20 @@
 
 Written only when there is a history. Links are absolute when the site's address is known
 (``site_url``), else relative to the feed, which sits at the site's root. Ids are
-permanent: a change keeps its id however often the feed is rebuilt.
+permanent: a change keeps its id however often the feed is rebuilt, whatever the
+record is renamed to later, and wherever the site moves.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
 from .history import entry_id
 from .model import Site
-from .render import FEED_LIMIT, RECORD_KINDS, kind_label, page_path
+from .render import FEED_LIMIT, RECORD_KINDS, kind_label, page_path, removed_record
 
 FEED = "feed.xml"
 WHATS_NEW = "whats-new.html"
@@ -21,6 +23,14 @@ WHATS_NEW = "whats-new.html"
 
 def _html_path(md: str) -> str:
     return md[: -len(".md")] + ".html"
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text without the characters XML 1.0 forbids (a commit subject may carry any)."""
+    return _NOT_XML.sub("", text)
 
 
 def atom_feed(site: Site) -> str:
@@ -49,22 +59,22 @@ def atom_feed(site: Site) -> str:
             kind, id = where
             title = f"{change.action.capitalize()}: {site.name_of(kind, id)}"
             href = base + _html_path(page_path(kind, id))
-        else:
-            kind = posixpath.basename(posixpath.dirname(file))
-            old = posixpath.splitext(posixpath.basename(file))[0]
-            now = site.former.get((kind, old))
-            title = f"Removed: {old}"
+        else:  # a record removed since: each of its changes, and at its removal where it went
+            gone = removed_record(site, change)
+            title = f"{change.action.capitalize()}: {gone.old}"
             href = base + WHATS_NEW
-            if now and now in getattr(site, kind, {}):
-                title += f", now part of {site.name_of(kind, now)}"
-                href = base + _html_path(page_path(kind, now))
+            if change.action != "removed":
+                title += " (since removed)"
+            elif gone.now:
+                title += f", now part of {site.name_of(gone.kind, gone.now)}"
+                href = base + _html_path(page_path(gone.kind, gone.now))
         if change.action == "renamed" and change.renamed_from:
-            title += f" (renamed from {posixpath.splitext(posixpath.basename(change.renamed_from))[0]})"
-        summary = f"{kind_label(file).capitalize()} record, {change.file}: {change.subject}"
+            title += f" (was {posixpath.splitext(posixpath.basename(change.renamed_from))[0]})"
+        summary = f"{kind_label(file).capitalize()} record, {change.file}: {_xml_text(change.subject)}"
         out += [
             "  <entry>\n",
-            f"    <id>{entry_id(feed_id, file, change)}</id>\n",
-            f"    <title>{escape(title)}</title>\n",
+            f"    <id>{entry_id(change)}</id>\n",
+            f"    <title>{escape(_xml_text(title))}</title>\n",
             f"    <updated>{change.stamp}</updated>\n",
             f'    <link rel="alternate" type="text/html" href={quoteattr(href)}/>\n',
         ]

@@ -108,15 +108,44 @@ def history_for(root: Path, content: str, config: Path) -> History | None:
     )
 
 
+class HistoryMissing(Exception):
+    """``FACTSHEET_HISTORY=required`` and there is no history to read (CI must not publish without)."""
+
+
 def read_history(root: Path, content: str) -> History | None:
-    """The history of every file under ``root/content`` that git knows, or None if there is none."""
-    if os.environ.get("FACTSHEET_HISTORY", "1") == "0":
+    """The history of every file under ``root/content`` that git knows, or None if there is none.
+
+    ``FACTSHEET_HISTORY``: ``0`` never reads it; ``required`` raises :class:`HistoryMissing`
+    rather than build pages that say nothing of it (the deploy workflow sets it).
+    """
+    setting = os.environ.get("FACTSHEET_HISTORY", "1")
+    if setting == "0":
         return None
+    history = _read_history(root, content)
+    if history is None and setting == "required":
+        raise HistoryMissing(
+            f"FACTSHEET_HISTORY=required, but {root} has no readable git history of {content}/ "
+            "(not a git checkout, a shallow clone, or git refused it: run `git log` there to see why)"
+        )
+    return history
+
+
+def _read_history(root: Path, content: str) -> History | None:
     if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() != "false":
         return None  # not a repository, or a shallow clone: no history rather than a wrong one
+    # The branch's own line (--first-parent): a change merged from a branch is dated, and
+    # described, by the commit that brought it in, so "first published" is when it reached
+    # the branch the site is built from, not when it was written elsewhere. Newest first in
+    # parent order (rename tracking relies on it); no signatures mixed into the output.
     out = _git(
         root,
+        "-c",
+        "log.showSignature=false",
         "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--topo-order",
+        "--no-show-signature",
         "-M",
         "--relative",
         "--name-status",
@@ -221,6 +250,7 @@ def site_url(config: Path, environ: dict[str, str] | None = None) -> str | None:
     return url.strip() if url.strip().endswith("/") else url.strip() + "/"
 
 
-def entry_id(feed_id: str, file: str, change: Change) -> str:
-    """A permanent, unique Atom id for one change to one file."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"{feed_id}#{change.commit}:{file}").urn
+def entry_id(change: Change) -> str:
+    """A permanent, unique Atom id for one change to one file: from the commit and the file's
+    path in it, so neither a later rename nor a new site address or title changes it."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"factsheet-change:{change.commit}:{change.file}").urn

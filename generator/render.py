@@ -339,6 +339,22 @@ def _meeting_row(
     )
 
 
+@dataclass(frozen=True)
+class Gone:
+    kind: str  # the content folder
+    old: str  # the record's id in the change
+    now: str | None  # the record that lists it in former_ids today, if any
+
+
+def removed_record(site: Site, change: Change) -> Gone:
+    """What a change to a file that is gone today was to: its kind, its id then, and the record
+    it became part of (from ``former_ids``), if that still exists."""
+    kind = posixpath.basename(posixpath.dirname(change.file))
+    old = posixpath.splitext(posixpath.basename(change.file))[0]
+    now = site.former.get((kind, old))
+    return Gone(kind, old, now if now and now in getattr(site, kind, {}) else None)
+
+
 HISTORY_SHOWN = 10  # changes listed on a record's page; older ones are counted
 WHATS_NEW_LIMIT = 200  # changes on the What's new page
 FEED_LIMIT = 50  # changes in the Atom feed
@@ -712,9 +728,10 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             return Md("")
         lines = [
             "## Page history { data-search-exclude }\n\n",
-            f"First published {format_date(changes[-1].day)}; last changed {format_date(changes[0].day)}. "
-            f"Each change below is a commit to this record's file in the sheet's repository, "
-            f"`{record.file}`, with the commit's description in quotes. "
+            f"Added to the sheet on {format_date(changes[-1].day)}; last changed on "
+            f"{format_date(changes[0].day)}. Each change below is a commit that brought a change to "
+            f"this record's file, `{record.file}`, into the branch of the sheet's repository this "
+            "site is built from (dated by that commit, in UTC), with its description in quotes. "
             f"[Recent changes to every record]({to('whats-new.md')}).\n\n",
         ]
         for c in changes[:HISTORY_SHOWN]:
@@ -740,13 +757,13 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             action = change_text(c)
             if where:
                 what = f"{link(*where)}, {action}"
-            else:
-                kind = posixpath.basename(posixpath.dirname(file))
-                old = posixpath.splitext(posixpath.basename(file))[0]
-                now = site.former.get((kind, old))
-                what = f"{md_escape(old)}, removed"
-                if now and now in getattr(site, kind, {}):
-                    what += f": now part of {link(kind, now)}"
+            else:  # a record removed since: each of its changes, and at its removal where it went
+                gone = removed_record(site, c)
+                what = f"{md_escape(gone.old)}, {action}"
+                if c.action != "removed":
+                    what += " (since removed)"
+                elif gone.now:
+                    what += f": now part of {link(gone.kind, gone.now)}"
             lines.append(f"- {kind_label(file).capitalize()} {what}: {commit_text(c)}\n")
         return Md("".join(lines))
 

@@ -93,7 +93,7 @@ def test_record_pages_show_their_history(sheet: Project) -> None:
     assert main(["--project", str(sheet.root), "generate"]) == 0
     page = (sheet.root / "docs/actors/sergei-lavrov.md").read_text(encoding="utf-8")
     history = page.split("## Page history", 1)[1]
-    assert "First published 5 January 2026; last changed 10 February 2026." in history
+    assert "Added to the sheet on 5 January 2026; last changed on 10 February 2026." in history
     assert "- 10 February 2026, changed: “Lavrov: checked; a weapons topic”" in history
     assert "- 5 January 2026, added: “Add the sample sheet”" in history
     rail = (sheet.root / "docs/meetings/rail-link-opening-2023.md").read_text(encoding="utf-8")
@@ -137,6 +137,9 @@ def test_whats_new_lists_changes_newest_first_and_where_removed_records_went(she
     assert days == ["20 March 2026", "15 March 2026", "10 February 2026", "5 January 2026"]
     march = text.split("## 20 March 2026", 1)[1].split("## 15 March", 1)[0]
     assert "- Topic weapons, removed: now part of [Arms supplies](topics/arms.md):" in march
+    february = text.split("## 10 February 2026", 1)[1].split("## 5 January", 1)[0]
+    # The removed record's earlier changes say what they were, and that it is gone since.
+    assert "- Topic weapons, added (since removed): “Lavrov: checked; a weapons topic”" in february
     merge = "“Merge the weapons topic into arms &lt;one topic&gt;”"  # a commit message is never raw HTML
     assert f"- Topic [Arms supplies](topics/arms.md), changed: {merge}" in march
     rail = "[A new rail link between the two countries opens](meetings/rail-link-opening-2023.md)"
@@ -176,8 +179,11 @@ def test_the_feed_is_valid_atom(sheet: Project, monkeypatch: pytest.MonkeyPatch)
     assert len(set(ids)) == len(ids) and all(i and i.startswith("urn:uuid:") for i in ids)
     assert stamps == sorted(stamps, reverse=True)
     assert feed.findtext(f"{ATOM}updated") == "2026-03-20T16:45:00Z"
-    removed = [e for e in entries if (e.findtext(f"{ATOM}title") or "").startswith("Removed: weapons")]
-    assert removed and removed[0].findtext(f"{ATOM}title") == "Removed: weapons, now part of Arms supplies"
+    weapons = [e.findtext(f"{ATOM}title") for e in entries if "weapons" in (e.findtext(f"{ATOM}title") or "")]
+    assert weapons == ["Removed: weapons, now part of Arms supplies", "Added: weapons (since removed)"]
+    assert "Renamed: A new rail link between the two countries opens (was rail-link-opening)" in [
+        e.findtext(f"{ATOM}title") for e in entries
+    ]
     # The pages that announce it to feed readers.
     for page in ("index.html", "whats-new.html"):
         assert 'type="application/atom+xml"' in (site / page).read_text(encoding="utf-8")
@@ -222,3 +228,62 @@ def test_a_shallow_clone_has_no_history(sheet: Project, tmp_path: Path) -> None:
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{sheet.root}", str(shallow)], check=True)
     assert read_history(shallow, "content") is None  # its one commit would pass for the day all was added
     assert read_history(sheet.root, "content") is not None
+
+
+def _feed_ids(project: Project) -> dict[str, str]:
+    feed = ET.parse(project.root / "docs/feed.xml").getroot()
+    return {
+        e.findtext(f"{ATOM}summary") or "": e.findtext(f"{ATOM}id") or ""
+        for e in feed.findall(f"{ATOM}entry")
+    }
+
+
+def test_feed_ids_survive_renames_and_a_new_address(sheet: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A feed reader must not see old changes again: an entry's id is the change's, whatever
+    the record is renamed to later or wherever the site moves."""
+    assert main(["--project", str(sheet.root), "generate"]) == 0
+    before = _feed_ids(sheet)
+    _git(sheet.root, "mv", "content/actors/sergei-lavrov.yaml", "content/actors/lavrov.yaml")
+    _replace(
+        sheet.root,
+        "content/actors/lavrov.yaml",
+        "id: sergei-lavrov\n",
+        "id: lavrov\nformer_ids: [sergei-lavrov]\n",
+    )
+    for path in (sheet.root / "content").rglob("*.yaml"):  # references to the old id (not former_ids)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bsergei-lavrov\b(?!\])", "lavrov", text), encoding="utf-8")
+    _commit(sheet.root, "Lavrov: a shorter id", "2026-04-01T09:00:00+00:00")
+    monkeypatch.setenv("FACTSHEET_SITE_URL", "https://factsheet.example.org/")
+    assert main(["--project", str(sheet.root), "generate"]) == 0
+    after = _feed_ids(sheet)
+    lavrov = [k for k in before if "sergei-lavrov.yaml" in k]
+    assert lavrov and all(after[k] == before[k] for k in lavrov)
+
+
+def test_a_merged_branch_is_dated_when_it_reached_the_branch(sheet: Project) -> None:
+    """A change written on a branch on 1 April and merged on 9 April was published on 9 April."""
+    root = sheet.root
+    _git(root, "checkout", "-q", "-b", "fix")
+    _replace(root, "content/actors/vladimir-putin.yaml", "\n", "\n# Checked.\n")
+    _commit(root, "Putin: checked", "2026-04-01T10:00:00+00:00")
+    _git(root, "checkout", "-q", "main")
+    _git(
+        root, "merge", "-q", "--no-ff", "-m", "Merge the Putin check", "fix", date="2026-04-09T15:00:00+00:00"
+    )
+    assert main(["--project", str(root), "generate"]) == 0
+    page = (root / "docs/actors/vladimir-putin.md").read_text(encoding="utf-8")
+    assert "last changed on 9 April 2026" in page
+    assert "- 9 April 2026, changed: “Merge the Putin check”" in page
+    assert "1 April" not in page
+
+
+def test_history_can_be_required(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The deploy workflow requires the history: without it the build fails instead of
+    publishing pages that say nothing of it."""
+    monkeypatch.setenv("FACTSHEET_HISTORY", "required")
+    assert main(["--project", str(sample.root), "generate"]) != 0
+    assert "FACTSHEET_HISTORY=required" in capsys.readouterr().err
+    assert not (sample.root / "docs").exists()

@@ -55,7 +55,8 @@ def test_least_privilege(workflow: dict[Any, Any]) -> None:
     assert workflow["permissions"] == {"contents": "read"}
     jobs = workflow["jobs"]
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    assert "permissions" not in jobs["test"] and "permissions" not in jobs["build"]
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}  # the Pages address
+    assert "permissions" not in jobs["test"]
     for job in jobs.values():
         for step in job["steps"]:
             if step.get("uses", "").startswith("actions/checkout@"):
@@ -76,14 +77,14 @@ def test_publishes_only_after_the_checks_and_tests(workflow: dict[Any, Any]) -> 
     assert jobs["build"]["needs"] == "test" and jobs["deploy"]["needs"] == "build"
     assert set(workflow[True]) >= {"push", "pull_request"}  # YAML 1.1 reads the key `on` as True
     assert workflow[True]["push"]["branches"] == ["main"]
-    assert "pull_request" not in jobs["deploy"]["if"] or "!=" in jobs["deploy"]["if"]
-    assert "refs/heads/main" in jobs["deploy"]["if"]
+    assert jobs["deploy"]["if"] == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
     build = {step.get("uses", "").split("@")[0]: step for step in jobs["build"]["steps"]}
     assert build["actions/checkout"]["with"]["fetch-depth"] == 0  # the records' history
     assert build["actions/upload-pages-artifact"]["with"]["path"] == "site/"
     assert build["actions/upload-artifact"]["if"] == "github.event_name == 'pull_request'"
     assert build["actions/upload-artifact"]["with"]["path"] == "site/"
-    assert any(step.get("run") == "make site" for step in jobs["build"]["steps"])
+    make_site = [step for step in jobs["build"]["steps"] if step.get("run") == "make site"]
+    assert make_site and make_site[0]["env"]["FACTSHEET_HISTORY"] == "required"  # never publish without
     deploy = jobs["deploy"]["steps"]
     assert [s["uses"].split("@")[0] for s in deploy] == ["actions/deploy-pages"]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
