@@ -233,8 +233,12 @@ def repository(config: Path, environ: dict[str, str] | None = None) -> Repositor
         edit = edit_uri if isinstance(edit_uri, str) and edit_uri else "edit/main/"
         return Repository(url.rstrip("/"), edit if edit.endswith("/") else edit + "/")
     server, repo = env.get("GITHUB_SERVER_URL", ""), env.get("GITHUB_REPOSITORY", "")
-    # On a pull request GITHUB_REF_NAME is "N/merge"; the branch to edit is the head branch.
-    branch = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME", "")
+    # On a pull request GITHUB_REF_NAME is "N/merge"; the branch to edit is the head branch,
+    # in the repository it lives in (a fork's, which the workflow passes on).
+    branch = env.get("GITHUB_REF_NAME", "")
+    if env.get("GITHUB_HEAD_REF"):
+        branch = env["GITHUB_HEAD_REF"]
+        repo = env.get("FACTSHEET_HEAD_REPOSITORY") or repo
     if server and repo and branch:
         return Repository(f"{server.rstrip('/')}/{repo}", f"edit/{branch}/")
     return None

@@ -258,7 +258,14 @@ def test_github_actions_environment_gives_a_fork_its_edit_links(
     page = (site / "actors/sergei-lavrov.html").read_text(encoding="utf-8")
     assert 'href="https://github.com/a-fork/sheet"' in page  # the header's repository link
     assert '<link rel="canonical" href="https://a-fork.github.io/sheet/actors/sergei-lavrov.html">' in page
-    monkeypatch.delenv("GITHUB_HEAD_REF")
+    # A pull request from someone's fork: its branch is in their repository.
+    monkeypatch.setenv("FACTSHEET_HEAD_REPOSITORY", "contributor/sheet")
+    assert _run(sample, "build") == 0
+    assert (
+        _edit_links(site, "about.html")[0][0]
+        == "https://github.com/contributor/sheet/edit/fix-dates/pages/about.md"
+    )
+    monkeypatch.delenv("GITHUB_HEAD_REF")  # a push: the repository's own branch, whatever else is set
     monkeypatch.setenv("GITHUB_REF_NAME", "main")
     assert _run(sample, "build") == 0
     assert _edit_links(site, "about.html")[0][0] == "https://github.com/a-fork/sheet/edit/main/pages/about.md"
