@@ -74,13 +74,43 @@ def _environment() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 
-def load(config_file: Path, docs: Path, site: Path, overrides: dict[str, str] | None = None) -> Any:
-    """The engine's configuration of ``config_file`` for building ``docs`` into ``site``, strict,
-    with ``overrides`` of its settings (``build.config_overrides``: repository, site address)."""
+def load(
+    config_file: Path,
+    docs: Path,
+    site: Path,
+    overrides: dict[str, str] | None = None,
+    strict: bool = True,
+) -> Any:
+    """The engine's configuration of ``config_file`` for building ``docs`` into ``site``, strict
+    unless told, with ``overrides`` of its settings (``build.config_overrides``: repository,
+    site address)."""
     _environment()
     return _module("config").load_config(
-        str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, **(overrides or {})
+        str(config_file), docs_dir=str(docs), site_dir=str(site), strict=strict, **(overrides or {})
     )
+
+
+def _before_pages(config: Any, clean_site: bool) -> tuple[Any, Any, Any]:
+    """What ``mkdocs build`` does before it reads a page, in its order: the configuration's
+    plugin events, the site folder cleaned (if asked), the files of docs/ and of the theme,
+    and the theme's template environment (``on_env`` comes once the navigation is read)."""
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    if clean_site:
+        _module("utils").clean_directory(config.site_dir)
+    files_mod = _module("structure.files")
+    files = files_mod.get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    files_mod.set_exclusions(files, config)
+    return config, files, env
+
+
+def _navigation(files: Any, config: Any) -> Any:
+    """The navigation of ``files``, after the plugins' ``on_nav``; its pages not read yet."""
+    nav = _module("structure.nav").get_navigation(files, config)
+    return config.plugins.on_nav(nav, config=config, files=files)
 
 
 def build(
@@ -151,28 +181,15 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
     """MkDocs' ``build`` (mkdocs/commands/build.py), its page loops shared out over ``n`` processes
     (fewer if there are not ``at_least`` pages for each)."""
     b = _module("commands.build")
-    files_mod, nav_mod, pages_mod, utils = (
-        _module("structure.files"),
-        _module("structure.nav"),
-        _module("structure.pages"),
-        _module("utils"),
-    )
+    files_mod, pages_mod, utils = _module("structure.files"), _module("structure.pages"), _module("utils")
     logger = logging.getLogger(PACKAGE)
     counter = utils.CountHandler()
     counter.setLevel(logging.WARNING)
     logger.addHandler(counter)
     inclusion = files_mod.InclusionLevel.is_included
     try:
-        config = config.plugins.on_config(config)
-        config.plugins.on_pre_build(config=config)
-        utils.clean_directory(config.site_dir)
-        files = files_mod.get_files(config)
-        env = config.theme.get_env()
-        files.add_files_from_theme(env, config)
-        files = config.plugins.on_files(files, config=config)
-        files_mod.set_exclusions(files, config)
-        nav = nav_mod.get_navigation(files, config)
-        nav = config.plugins.on_nav(nav, config=config, files=files)
+        config, files, env = _before_pages(config, clean_site=True)
+        nav = _navigation(files, config)
         doc_files = files.documentation_pages(inclusion=inclusion)
         for file in doc_files:
             if file.page is None and file.inclusion.is_not_in_nav():
@@ -274,22 +291,14 @@ class Engine:
     def __init__(
         self, config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, str] | None = None
     ) -> None:
-        _environment()
         exceptions = _module("exceptions")
         try:
-            config = _module("config").load_config(
-                str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), **(overrides or {})
-            )
+            config = load(config_file, docs_dir, site_dir, overrides, strict=False)
         except exceptions.MkDocsException as exc:
             raise EngineError(f"{config_file.name}: {exc}") from None
-        # The events of `mkdocs build` before any page is read, in its order.
-        self.config = config = config.plugins.on_config(config)
-        config.plugins.on_pre_build(config=config)
-        files = _module("structure.files").get_files(config)
-        env = config.theme.get_env()
-        files.add_files_from_theme(env, config)
-        self.files: Files = config.plugins.on_files(files, config=config)
-        _module("structure.files").set_exclusions(self.files, config)
+        config, files, env = _before_pages(config, clean_site=False)
+        self.config = config
+        self.files: Files = files
         self.nav = self._navigation()
         self.env = config.plugins.on_env(env, config=config, files=self.files)
         self._index_files()
@@ -299,8 +308,7 @@ class Engine:
 
     def _navigation(self) -> Navigation:
         """The navigation, with what it shows of its pages read (see :meth:`_read_nav_pages`)."""
-        nav = _module("structure.nav").get_navigation(self.files, self.config)
-        self.nav = self.config.plugins.on_nav(nav, config=self.config, files=self.files)
+        self.nav = _navigation(self.files, self.config)
         self._read_nav_pages(None)
         return self.nav
 
