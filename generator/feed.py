@@ -8,14 +8,13 @@ record is renamed to later, and wherever the site moves.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
 from .history import entry_id
 from .model import Site
-from .render import FEED_LIMIT, RECORD_KINDS, kind_label, page_path, removed_record
+from .render import FEED_LIMIT, concerns, kind_label, page_path, records_by_file
 
 FEED = "feed.xml"
 WHATS_NEW = "whats-new.html"
@@ -38,7 +37,7 @@ def atom_feed(site: Site) -> str:
     assert history is not None, "no feed without a history"
     base = history.site_url or ""
     feed_id = base + FEED if base else uuid.uuid5(uuid.NAMESPACE_URL, f"factsheet:{site.title}").urn
-    files = {r.file: (kind, id) for kind in RECORD_KINDS for id, r in getattr(site, kind).items()}
+    files = records_by_file(site)
     recent = history.recent(FEED_LIMIT)
     updated = recent[0][1].stamp if recent else "1970-01-01T00:00:00Z"
     out = [
@@ -54,22 +53,20 @@ def atom_feed(site: Site) -> str:
     if base:
         out.append(f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + FEED)}/>\n')
     for file, change in recent:
-        where = files.get(file)
-        if where:
-            kind, id = where
-            title = f"{change.action.capitalize()}: {site.name_of(kind, id)}"
-            href = base + _html_path(page_path(kind, id))
+        to_what = concerns(site, files, file, change)
+        if to_what.id:
+            title = f"{change.action.capitalize()}: {site.name_of(to_what.kind, to_what.id)}"
+            href = base + _html_path(page_path(to_what.kind, to_what.id))
         else:  # a record removed since: each of its changes, and at its removal where it went
-            gone = removed_record(site, change)
-            title = f"{change.action.capitalize()}: {gone.old}"
+            title = f"{change.action.capitalize()}: {to_what.old}"
             href = base + WHATS_NEW
             if change.action != "removed":
                 title += " (since removed)"
-            elif gone.now:
-                title += f", now part of {site.name_of(gone.kind, gone.now)}"
-                href = base + _html_path(page_path(gone.kind, gone.now))
-        if change.action == "renamed" and change.renamed_from:
-            title += f" (was {posixpath.splitext(posixpath.basename(change.renamed_from))[0]})"
+            elif to_what.now:
+                title += f", now part of {site.name_of(to_what.kind, to_what.now)}"
+                href = base + _html_path(page_path(to_what.kind, to_what.now))
+        if to_what.was:
+            title += f" (was {to_what.was})"
         summary = f"{kind_label(file).capitalize()} record, {change.file}: {_xml_text(change.subject)}"
         out += [
             "  <entry>\n",

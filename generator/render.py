@@ -339,20 +339,43 @@ def _meeting_row(
     )
 
 
+def record_id(path: str) -> str:
+    """``content/meetings/x.yaml`` -> ``x``: a content file's record id."""
+    return posixpath.splitext(posixpath.basename(path))[0]
+
+
+def records_by_file(site: Site) -> dict[str, tuple[str, str]]:
+    """Each content file today -> (kind, id) of the record it holds."""
+    return {r.file: (kind, id) for kind in RECORD_KINDS for id, r in getattr(site, kind).items()}
+
+
 @dataclass(frozen=True)
-class Gone:
+class Concerns:
+    """What one change to a content file is to, as What's new and the feed tell it."""
+
     kind: str  # the content folder
+    id: str | None  # the record today; None if it has been removed since
     old: str  # the record's id in the change
-    now: str | None  # the record that lists it in former_ids today, if any
+    was: str | None  # a rename's earlier id
+    now: str | None  # at a removal, the record it became part of (its former_ids), if it exists
 
 
-def removed_record(site: Site, change: Change) -> Gone:
-    """What a change to a file that is gone today was to: its kind, its id then, and the record
-    it became part of (from ``former_ids``), if that still exists."""
+def concerns(site: Site, files: dict[str, tuple[str, str]], file: str, change: Change) -> Concerns:
+    """What ``change`` to ``file`` (its path today, or last, if removed) is to; ``files`` is
+    :func:`records_by_file`."""
     kind = posixpath.basename(posixpath.dirname(change.file))
-    old = posixpath.splitext(posixpath.basename(change.file))[0]
-    now = site.former.get((kind, old))
-    return Gone(kind, old, now if now and now in getattr(site, kind, {}) else None)
+    where = files.get(file)
+    now = None
+    if where is None and change.action == "removed":
+        now = site.former.get((kind, record_id(change.file)))
+        now = now if now and now in getattr(site, kind, {}) else None
+    return Concerns(
+        kind=where[0] if where else kind,
+        id=where[1] if where else None,
+        old=record_id(change.file),
+        was=record_id(change.renamed_from) if change.action == "renamed" and change.renamed_from else None,
+        now=now,
+    )
 
 
 HISTORY_SHOWN = 10  # changes listed on a record's page; older ones are counted
@@ -716,7 +739,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
     def change_text(c: Change) -> str:
         """``changed``, ``added``, ``removed``, or ``renamed (was old-id)``."""
         if c.action == "renamed" and c.renamed_from:
-            return f"renamed (was {md_escape(posixpath.splitext(posixpath.basename(c.renamed_from))[0])})"
+            return f"renamed (was {md_escape(record_id(c.renamed_from))})"
         return c.action
 
     def page_history(record: Any) -> Md:
@@ -746,24 +769,23 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         history = site.history
         if not history:
             return Md("")
-        files = {r.file: (kind, id) for kind in RECORD_KINDS for id, r in getattr(site, kind).items()}
+        files = records_by_file(site)
         lines: list[str] = []
         day = ""
         for file, c in history.recent(limit):
             if c.day != day:
                 day = c.day
                 lines.append(f"\n## {format_date(day)}\n\n")
-            where = files.get(file)
+            to_what = concerns(site, files, file, c)
             action = change_text(c)
-            if where:
-                what = f"{link(*where)}, {action}"
+            if to_what.id:
+                what = f"{link(to_what.kind, to_what.id)}, {action}"
             else:  # a record removed since: each of its changes, and at its removal where it went
-                gone = removed_record(site, c)
-                what = f"{md_escape(gone.old)}, {action}"
+                what = f"{md_escape(to_what.old)}, {action}"
                 if c.action != "removed":
                     what += " (since removed)"
-                elif gone.now:
-                    what += f": now part of {link(gone.kind, gone.now)}"
+                elif to_what.now:
+                    what += f": now part of {link(to_what.kind, to_what.now)}"
             lines.append(f"- {kind_label(file).capitalize()} {what}: {commit_text(c)}\n")
         return Md("".join(lines))
 
