@@ -322,12 +322,11 @@ def search_seconds(site_dir: Path, query: str, trials: int = 3) -> float:
     (the search index may still be loading) to its first result."""
     from playwright.sync_api import sync_playwright
 
+    from .bench_preview import launch_chromium
+
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(p)
         for _ in range(trials):
             page = browser.new_page()
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())

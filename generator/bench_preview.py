@@ -27,7 +27,14 @@ from .preview import SEARCH_READY
 from .serve import READY
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's; never a browser Playwright downloads
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless, as the bench's browser timings run it."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    )
 
 
 def free_port() -> int:
@@ -200,10 +207,7 @@ def _browser_edits(url: str, path: Path, edits: int) -> list[float]:
 
     times = []
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        chromium = launch_chromium(p)
         page = chromium.new_page()
         local = url.split("/meetings/")[0]
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())

@@ -9,6 +9,7 @@ commit always gives the same history: only committed changes count, by commit ti
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import time
@@ -100,11 +101,8 @@ def history_for(root: Path, content: str, config: Path) -> History | None:
     history = read_history(root, content)
     if history is None:
         return None
-    return History(
-        files=history.files,
-        removed=history.removed,
-        commit_url=f"{repo.url}/commit/" if repo else None,
-        site_url=site_url(config),
+    return dataclasses.replace(
+        history, commit_url=f"{repo.url}/commit/" if repo else None, site_url=site_url(config)
     )
 
 
