@@ -51,7 +51,9 @@ def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
     result = run(tmp_path / "n30", 30, lambda msg: None, phases=("preview",), cold=True, edits=2)
     assert "mkdocs" not in result.timings  # the build was not run
     preview = result.facts["preview"]
-    assert preview["first_page_cold"] > 0 and 0 < preview["first_page"] <= preview["ready"]
+    # Both measured; in either order: on a sheet this small the regeneration behind the first
+    # page can end before the page's next poll (every 0.05 s) sees it served.
+    assert preview["first_page_cold"] > 0 and preview["first_page"] > 0 and preview["ready"] > 0
     assert len(preview["edits"]) == 2 and preview["browser_edits"] == []
     # Each save regenerated the meeting's page and the pages that show it, then served them.
     assert preview["log"].count("Regenerated: ") == 2 and len(preview["regenerations"]) == 2
