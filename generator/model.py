@@ -8,6 +8,7 @@ worked out by ``dating.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import operator
 from collections import Counter, defaultdict
@@ -263,6 +264,118 @@ def _dated(
     return out
 
 
+# Each back-reference build_site collects, and the Site field that holds it.
+LISTS = {
+    "by_actor": "meetings_by_actor",
+    "by_place": "meetings_by_place",
+    "by_topic": "meetings_by_topic",
+    "series": "series_by_actor",
+    "requested": "requested_by_actor",
+    "cites": "citations_by_source",
+    "claims": "claims_by_actor",
+    "mentioned": "mentions",
+    "statements": "statements_by_actor",
+    "said_in": "statements_by_source",
+    "outside": "outside_uses",
+}
+
+
+def _shape(kind: str, r: Any) -> tuple[Any, ...]:
+    """Everything build_site reads from a record apart from its contributions and its dating.
+
+    Two versions of a record with the same shape, the same dating and
+    contributions to the same lists at the same keys sit in every listing
+    at the same place: the model of one is the model of the other with the
+    record and its contributed values swapped (:func:`_patched`). Keep this
+    in step with build_site; ``tests/test_model.py`` edits every field of
+    every kind and compares the patched model with a full build.
+    """
+    common = (r.id, r.former_ids)
+    if kind == "meetings":
+        return (*common, r.related, r.may_be, r.part_of, r.encounter, r.pairs, r.counts_as, r.dating_sources)
+    if kind == "actors":
+        return (*common, r.name, r.affiliation, r.based_in)
+    if kind == "places":
+        return (*common, r.name, r.country, r.within)
+    if kind == "sources":
+        return (*common, r.published, r.seed)
+    return common
+
+
+def _patched(
+    previous: Site,
+    documents: list[Document],
+    title: str,
+    cache: RecordCache,
+    datings: DatingCache | None,
+    seeds: dict[str, str] | None,
+) -> Site | None:
+    """``previous`` with the edited records swapped in, when no listing changes shape; else None.
+
+    The common edit (a title, a summary, a claim's wording, an excerpt's
+    translation) changes values but not what lists what in which order: the
+    records and the values they contribute are replaced where they are, and
+    everything else of the previous model is kept. Anything else (a record
+    added, removed or renamed, a date, a participant, a name that orders a
+    list, an article's text) returns None and the model is built again.
+    """
+    if title != previous.title or len(documents) != len(cache):
+        return None
+    edited: list[tuple[Document, Any, tuple[Contribution, ...], Any, tuple[Contribution, ...]]] = []
+    for doc in documents:
+        hit = cache.get(doc.file)
+        if hit is None:
+            return None
+        old_doc, old, old_contributions = hit
+        if old_doc is doc:
+            continue
+        if old_doc.kind != doc.kind:
+            return None
+        new = record(doc)
+        if _shape(doc.kind, new) != _shape(doc.kind, old):
+            return None
+        contributions = _contributions(doc.kind, new)
+        if [c[:2] for c in contributions] != [c[:2] for c in old_contributions]:
+            return None
+        edited.append((doc, old, old_contributions, new, contributions))
+    site_seeds = {s.seed: seeds[s.seed] for s in previous.sources.values() if seeds and s.seed in seeds}
+    if site_seeds != previous.seeds:
+        return None
+    published = {sid: s.published for sid, s in previous.sources.items()}
+    new_datings: dict[str, tuple[Any, tuple[str | None, ...], Dating]] = {}
+    for doc, _, _, new, _ in edited:
+        if doc.kind != "meetings":
+            continue
+        raw = date_event(new, published)[0]
+        dating = raw
+        whole = new.part_of
+        if whole is not None and new.date is None and whole in previous.dating:
+            dating = within_whole(raw, previous.dating[whole], whole)
+        if dating != previous.dating[new.id]:
+            return None
+        new_datings[new.id] = (new, tuple(published.get(s) for s in new.dating_sources), raw)
+    # The shape of every listing is unchanged: swap the records and their values in.
+    kinds: dict[str, dict[str, Any]] = {}
+    fields: dict[str, dict[Any, tuple[Any, ...]]] = {}
+    for doc, _, old_contributions, new, contributions in edited:
+        records = kinds.get(doc.kind)
+        if records is None:
+            records = kinds[doc.kind] = dict(getattr(previous, doc.kind))
+        records[new.id] = new
+        for (name, key, was), (_, _, now) in zip(old_contributions, contributions, strict=True):
+            if was is now or was == now:
+                continue
+            listing = fields.get(LISTS[name])
+            if listing is None:
+                listing = fields[LISTS[name]] = dict(getattr(previous, LISTS[name]))
+            listing[key] = tuple(now if value is was else value for value in listing[key])
+        cache[doc.file] = (doc, new, contributions)
+    if datings is not None:
+        datings.update(new_datings)
+    changes: dict[str, Any] = {**kinds, **fields}
+    return dataclasses.replace(previous, **changes)
+
+
 def _whole(meetings: dict[str, Meeting], mid: str) -> str:
     """The largest encounter an encounter is part of (itself if none): who met whom counts it once."""
     seen = {mid}
@@ -280,14 +393,22 @@ def build_site(
     cache: RecordCache | None = None,
     datings: DatingCache | None = None,
     seeds: dict[str, str] | None = None,
+    previous: Site | None = None,
 ) -> Site:
     """The site model from documents that passed validation.
 
     With ``cache``, a document seen before (the same object) keeps its record
     object and what it contributes to the back-references, so an unchanged
     record is identical between two models; with ``datings``, an event whose
-    record and sources' dates are unchanged keeps its dating.
+    record and sources' dates are unchanged keeps its dating. With
+    ``previous`` too (the model ``cache`` was filled for), an edit that leaves
+    every listing's shape as it was is patched into a copy of it (see
+    :func:`_patched`) instead of building every listing again.
     """
+    if previous is not None and cache is not None:
+        patched = _patched(previous, documents, title, cache, datings, seeds)
+        if patched is not None:
+            return patched
     by_kind: dict[str, dict[str, Any]] = defaultdict(dict)
     contributed: dict[str, tuple[Contribution, ...]] = {}
     fresh: RecordCache = {}
