@@ -151,7 +151,8 @@ class Regenerator:
         self.across = AcrossCache()
         self.records: RecordCache = {}
         self.datings: DatingCache = {}
-        self.site: Site | None = None
+        self.site: Site | None = None  # the model of the last pages made
+        self.model: Site | None = None  # the last model built (the one the caches above are for)
         self.history = project.history()  # from git, read once: the preview shows saved edits, not commits
         self.templates_key: tuple[Any, ...] = ()
         self.env: Any = None
@@ -163,13 +164,22 @@ class Regenerator:
         self.by_dep: dict[Dep, set[str]] = {}  # a part of the model -> the paths that read it
         self.always: set[str] = set()  # paths that read something untracked: made on every change
         self.timings: dict[str, float] = {}  # seconds per phase of the last run
+        # Told, during a run after an edit, which pages of the edited records were written first
+        # and which paths are still to come (serve shows the first at once); None: all at the end.
+        self.early: Callable[[list[str], set[str]], None] | None = None
+        self.early_written: list[str] = []  # what the last run wrote before the rest
+        self.early_seconds = 0.0  # and how long into the run
 
     def _templates_key(self) -> tuple[Any, ...]:
         root = self.project.path("templates")
         return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.glob("*.j2")))
 
-    def run(self) -> WriteStats:
+    def run(self, touched: set[str] | None = None) -> WriteStats:
         """Check, regenerate what changed and write it; raises ValidationFailed like ``check``.
+
+        ``touched``: the absolute paths of the only files changed since the last
+        run, when a file watcher knows them (see ``load_content``); None: look at
+        every file.
 
         ``timings`` then holds the seconds each phase took. The cyclic garbage
         collector is paused while it works: the model is hundreds of thousands of
@@ -179,18 +189,21 @@ class Regenerator:
         (``serve`` calls :meth:`collect`).
         """
         with collector_paused():
-            return self._run()
+            return self._run(touched)
 
     @staticmethod
     def collect() -> None:
         """Collect the young garbage a run left (cycles made while rendering); the model is left alone."""
         gc.collect(1)
 
-    def _run(self) -> WriteStats:
+    def _run(self, touched: set[str] | None) -> WriteStats:
         project, t = self.project, self.timings
         t.clear()
+        self.early_written = []
         with timed(t, "load"):
-            content = load_content(project.root, project.content, project.seeds, cache=self.reads)
+            content = load_content(
+                project.root, project.content, project.seeds, cache=self.reads, touched=touched
+            )
         with timed(t, "validate"):
             problems = validate(content, cache=self.checks, across=self.across)
         if problems:
@@ -202,8 +215,11 @@ class Regenerator:
                 cache=self.records,
                 datings=self.datings,
                 seeds=content.seeds,
+                previous=self.model,
             )
-            site = dataclasses.replace(site, history=self.history)
+            if site.history is not self.history:
+                site = dataclasses.replace(site, history=self.history)
+            self.model = site  # what ``records`` and ``datings`` now hold, even if rendering fails
         with timed(t, "compare"):
             templates_key = self._templates_key()
             full = self.site is None or templates_key != self.templates_key
@@ -221,15 +237,28 @@ class Regenerator:
                 jobs.append((path, build, set()))
         outputs: dict[str, str] = {}
         deps: dict[str, set[Dep]] = {}
+        todo: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
+        for job in jobs:
+            path = job[0]
+            if not full and path in self.outputs and path not in affected:
+                outputs[path], deps[path] = self.outputs[path], self.deps[path]
+            else:
+                todo.append(job)
+        if self.early is not None and not full:
+            # The pages of the edited records first, written and announced at once; the listings of
+            # whole collections and the downloads, which take most of the time, after them.
+            first = [job for job in todo if self._own_page(job[0], site)]
+            if first and len(first) < len(todo):
+                with timed(t, "render"):
+                    self._render(first, site, outputs, deps)
+                with timed(t, "write"):
+                    self.early_written = self._write_early({path: outputs[path] for path, _, _ in first})
+                later = {path for path, _, _ in todo} - {path for path, _, _ in first}
+                self.early_seconds = sum(t.values())
+                self.early(self.early_written, later)
+                todo = [job for job in todo if job[0] in later]
         with timed(t, "render"):
-            for path, make, base in jobs:
-                if not full and path in self.outputs and path not in affected:
-                    outputs[path], deps[path] = self.outputs[path], self.deps[path]
-                    continue
-                seen = set(base)
-                outputs[path] = make(TrackedSite(site, seen))
-                deps[path] = seen
-                self.rendered.append(path)
+            self._render(todo, site, outputs, deps)
         with timed(t, "index"):
             self._index(deps, full)
         self.outputs_before = self.outputs
@@ -249,7 +278,45 @@ class Regenerator:
             files.update(own)
             # After the first run only these can differ from what was written last time.
             candidates = None if full else {*self.rendered, FACTSHEET, *own}
-            return self._write(files, candidates)
+            stats = self._write(files, candidates)
+        stats.written = sorted({*self.early_written, *stats.written})
+        return stats
+
+    def _own_page(self, path: str, site: Site) -> bool:
+        """Whether a page read no whole collection when last made: a record's own page, not a listing."""
+        deps = self.deps.get(path)
+        return (
+            path.endswith(".md")
+            and deps is not None
+            and path not in self.always
+            and not any(
+                key == ALL and isinstance(getattr(site, part, None), (dict, tuple)) for part, key in deps
+            )
+        )
+
+    def _render(
+        self,
+        jobs: list[tuple[str, Callable[[Any], str], set[Dep]]],
+        site: Site,
+        outputs: dict[str, str],
+        deps: dict[str, set[Dep]],
+    ) -> None:
+        for path, make, base in jobs:
+            seen = set(base)
+            outputs[path] = make(TrackedSite(site, seen))
+            deps[path] = seen
+            self.rendered.append(path)
+
+    def _write_early(self, texts: dict[str, str]) -> list[str]:
+        """Write these pages now, where their bytes changed; the paths written."""
+        written = []
+        for rel in sorted(texts):
+            data = texts[rel].encode()
+            if self.files.get(rel) != data:
+                write_atomic(self.out / rel, data)
+                written.append(rel)
+            self.files[rel] = data
+        return written
 
     def _dependents(self, changed: set[Dep]) -> set[str]:
         """The paths that read a part of the model in ``changed``."""

@@ -540,6 +540,16 @@ class ReadCache:
     def __init__(self) -> None:
         self._entries: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self._seen: dict[str, tuple[tuple[int, int, int], Any]] = {}
+        # content_files' answer in the last run, and the absolute paths of the files it lists
+        self.listing: tuple[list[ContentFile], list[Problem], set[tuple[str, str]]] | None = None
+        self.listed_paths: list[str] = []
+        self.listed: frozenset[str] = frozenset(self.listed_paths)
+
+    def kept(self, rel: str) -> Any:
+        """What was read from ``rel`` in the last run, taken as unchanged without looking at the file."""
+        hit = self._entries[rel]
+        self._seen[rel] = hit
+        return hit[1]
 
     def get(self, path: str | Path, rel: str, read: Callable[[], _T]) -> _T:
         st = os.stat(path)
@@ -595,20 +605,37 @@ def load_content(
     seeds_dir: str = "seeds",
     cache: ReadCache | None = None,
     read_many: ReadMany | None = None,
+    touched: set[str] | None = None,
 ) -> Content:
     """Discover and read every content file and seed, in sorted order.
 
     ``read_many``, if given, reads a list of files (it may share them out over
     processes); it returns what :func:`load_document` would, in the same order.
+    ``touched`` (with ``cache``): the absolute paths of the only content files
+    that changed since the last run, as a file watcher reported them. When all
+    of them are files the last run listed, content/ is not listed again and
+    only they are looked at; otherwise (a file added, removed or renamed, or
+    anything outside content/) every file is, as without it.
     """
-    files, problems, unreadable = content_files(project, content_dir)
-    documents: list[Document] = []
-    if read_many is not None:
-        results = read_many(files)
-    elif cache is not None:
-        results = [cache.get(p, r, functools.partial(load_document, p, r, kind)) for p, r, kind in files]
+    if cache is not None and cache.listing is not None and touched is not None and touched <= cache.listed:
+        files, problems, unreadable = cache.listing[0], list(cache.listing[1]), set(cache.listing[2])
+        results = [
+            cache.get(p, r, functools.partial(load_document, p, r, kind)) if a in touched else cache.kept(r)
+            for (p, r, kind), a in zip(files, cache.listed_paths, strict=True)
+        ]
     else:
-        results = [load_document(p, rel, kind) for p, rel, kind in files]
+        files, problems, unreadable = content_files(project, content_dir)
+        if cache is not None:
+            cache.listing = (files, list(problems), set(unreadable))
+            cache.listed_paths = [os.path.abspath(p) for p, _, _ in files]
+            cache.listed = frozenset(cache.listed_paths)
+        if read_many is not None:
+            results = read_many(files)
+        elif cache is not None:
+            results = [cache.get(p, r, functools.partial(load_document, p, r, kind)) for p, r, kind in files]
+        else:
+            results = [load_document(p, rel, kind) for p, rel, kind in files]
+    documents: list[Document] = []
     for (path, _, kind), (doc, problem) in zip(files, results, strict=True):
         if problem:
             problems.append(problem)

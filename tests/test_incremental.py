@@ -165,3 +165,48 @@ def test_checks_across_files_follow_edits_elsewhere(sample: Project, tmp_path: P
     assert any(p.code == "not-in-seed" for p in changed.value.problems)
     seed.write_text(text, encoding="utf-8")
     _same_as_full(regen, sample)
+
+
+def test_the_edited_records_pages_come_first_and_the_listings_after(sample: Project, tmp_path: Path) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    told: list[tuple[list[str], set[str], bytes]] = []
+    page = tmp_path / "docs/meetings/2024-11-choe-lavrov-moscow.md"
+    timeline = tmp_path / "docs/timeline.md"
+    regen.early = lambda written, later: told.append((written, later, timeline.read_bytes()))
+    _same_as_full(regen, sample)
+    assert not told  # the first run makes everything at once
+    before = timeline.read_bytes()
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
+    _same_as_full(regen, sample)
+    [(written, later, timeline_then)] = told
+    # Told once: the meeting's own page and the pages of those in it were written, the listings not yet.
+    assert "meetings/2024-11-choe-lavrov-moscow.md" in written and "actors/choe-son-hui.md" in written
+    assert b"Talks" in page.read_bytes()
+    assert {"timeline.md", "meetings/index.md", "index.md"} <= later
+    assert not later & set(written)
+    assert timeline_then == before != timeline.read_bytes()
+    assert set(written) <= set(regen.early_written) and regen.early_written == written
+
+
+def test_a_watcher_naming_the_files_changed_spares_looking_at_the_others(
+    sample: Project, tmp_path: Path
+) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    regen.run()
+    meeting, actor = sample.root / MEETING, sample.root / "content/actors/sergei-lavrov.yaml"
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
+    _edit(sample, "content/actors/sergei-lavrov.yaml", "name: Sergei Lavrov", "name: Sergey Lavrov")
+    regen.run(touched={str(meeting.resolve())})  # the watcher saw only the meeting change
+    assert b"Talks" in (tmp_path / "docs/meetings/2024-11-choe-lavrov-moscow.md").read_bytes()
+    assert b"Sergey" not in (tmp_path / "docs/actors/sergei-lavrov.md").read_bytes()
+    regen.run(touched={str(actor.resolve())})
+    assert b"Sergey" in (tmp_path / "docs/actors/sergei-lavrov.md").read_bytes()
+    _same_as_full(regen, sample)
+    # A file the last run did not list (a new one): every file is looked at again.
+    new = sample.root / "content/meetings/2024-11-extra.yaml"
+    new.write_text(NEW_MEETING, encoding="utf-8")
+    _edit(sample, MEETING, "title: Talks", "title: Other talks")
+    regen.run(touched={str(new.resolve())})
+    assert b"Other talks" in (tmp_path / "docs/meetings/2024-11-choe-lavrov-moscow.md").read_bytes()
+    assert (tmp_path / "docs/meetings/2024-11-extra.md").exists()
+    _same_as_full(regen, sample)
