@@ -37,7 +37,7 @@ import threading
 import time
 import traceback
 import urllib.parse
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -71,7 +71,7 @@ LIVE_RELOAD = """<script id="factsheet-live-reload">(function (epoch) {
       if (parseFloat(this.responseText) > epoch) { location.reload(); }
       else { timeout = setTimeout(poll, this.status === 200 ? 0 : 3000); }
     };
-    req.open("GET", "/livereload/" + epoch);
+    req.open("GET", "/livereload/" + epoch + "?page=" + encodeURIComponent(location.pathname));
     req.send();
   }
   window.addEventListener("load", function () { if (document.visibilityState === "visible") { poll(); } });
@@ -93,6 +93,20 @@ def _with_live_reload(html: bytes, epoch: int) -> bytes:
     end = html.rfind(b"</body>")
     end = len(html) if end < 0 else end
     return html[:end] + script + html[end:]
+
+
+# Files a page does not show (downloads, data): written, they reload no page. Any other file
+# written that is not a page (a stylesheet, an image) reloads every page.
+NOT_SHOWN = (".csv", ".json", ".ics", ".zip", ".xml", ".txt", ".yaml", ".md")
+
+
+def site_path(url_path: str) -> str:
+    """The file a URL path asks for, as a path in the site ("/" is "index.html")."""
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url_path).path)
+    rel = posixpath.normpath("/" + path).lstrip("/")
+    if rel in ("", "."):
+        return "index.html"
+    return rel + "/index.html" if path.endswith("/") else rel
 
 
 _TYPES = {".js": "text/javascript", ".json": "application/json", ".csv": "text/csv", ".md": "text/plain"}
@@ -132,6 +146,14 @@ class Preview:
         self.search_complete = False  # an index of every page has been written
         self.epoch = int(time.time() * 1000)  # a page reloads when the epoch passes the one it was served at
         self.epoch_changed = threading.Condition()
+        self.all_epoch = (
+            self.epoch
+        )  # when every page last changed (the configuration, files added or removed)
+        self.page_epochs: dict[str, int] = {}  # site path -> when that page last changed
+        self.pending: set[str] = set()  # site paths being regenerated: asked for, they wait
+        self.watched: Counter[str] = Counter()  # site path -> browsers showing it (waiting for a change)
+        self.polled: dict[str, int] = {}  # site path -> the latest epoch a browser showing it asked from
+        self.reloading: tuple[set[str], int] = (set(), 0)  # pages told to reload by the last change, and when
         self.changed_at = 0.0  # time.monotonic() of the last change
         self._busy = 0  # pages being built for the browser
         self._busy_lock = threading.Lock()
@@ -167,12 +189,12 @@ class Preview:
         ``etag``: the browser's If-None-Match. A static file it already has is
         answered 304, so a reload after an edit fetches the page and little else.
         """
-        path = urllib.parse.unquote(urllib.parse.urlsplit(raw_path).path)
-        rel = posixpath.normpath("/" + path).lstrip("/")
-        if rel in ("", "."):
-            rel = "index.html"
-        elif path.endswith("/"):
-            rel += "/index.html"
+        rel = site_path(raw_path)
+        if rel in self.pending:  # being regenerated: the page as it will be, not as it was
+            with self.epoch_changed:
+                self.epoch_changed.wait_for(
+                    lambda: rel not in self.pending or self.stopping.is_set(), POLL_SECONDS
+                )
         static: Path | None = None
         with self._foreground(), self.lock:
             epoch = self.epoch
@@ -230,38 +252,103 @@ class Preview:
             html = self.pages[key] = (compact_html(text) if name.endswith(".html") else text).encode()
         return html
 
-    def wait_for_change(self, epoch: int, timeout: float = POLL_SECONDS) -> int:
-        """The current epoch, as soon as it is past ``epoch`` (or after ``timeout``)."""
-        with self.epoch_changed:
-            self.epoch_changed.wait_for(lambda: self.epoch > epoch or self.stopping.is_set(), timeout)
-            return self.epoch
+    def wait_for_change(self, epoch: int, page: str | None = None, timeout: float = POLL_SECONDS) -> int:
+        """The current epoch as soon as ``page`` (a site path; None: any) changed after ``epoch``.
 
-    def _bump(self) -> None:
+        After ``timeout`` with no such change, ``epoch`` itself: the browser asks again.
+        """
+
+        def changed() -> bool:
+            if page is None:
+                return self.epoch > epoch
+            return max(self.all_epoch, self.page_epochs.get(page, 0)) > epoch
+
+        with self.epoch_changed:
+            if page is not None:
+                self.watched[page] += 1
+                self.polled[page] = max(self.polled.get(page, 0), epoch)
+                self.epoch_changed.notify_all()
+            try:
+                if self.epoch_changed.wait_for(lambda: changed() or self.stopping.is_set(), timeout):
+                    return self.epoch if changed() else epoch
+                return epoch
+            finally:
+                if page is not None:
+                    self.watched[page] -= 1
+                    if not self.watched[page]:
+                        del self.watched[page]
+
+    def _bump(self, pages: set[str] | None = None) -> None:
+        """A new epoch: the browsers showing ``pages`` (site paths; None: every page) reload."""
         with self.epoch_changed:
             self.epoch = max(int(time.time() * 1000), self.epoch + 1)
+            if pages is None:
+                self.all_epoch = self.epoch
+            else:
+                self.page_epochs.update(dict.fromkeys(pages, self.epoch))
             self.changed_at = time.monotonic()
             self.epoch_changed.notify_all()
 
     # --- keeping up with edits -----------------------------------------------------------------
 
-    def changed(self, written: Iterable[str], removed: Iterable[str]) -> None:
-        """docs/ has new bytes at ``written`` and lost ``removed``: forget what they made, reload browsers."""
+    def changed(self, written: Iterable[str], removed: Iterable[str], pending: Iterable[str] = ()) -> None:
+        """docs/ has new bytes at ``written`` and lost ``removed``: forget what they made, reload browsers.
+
+        Only the browsers showing a page written reload, unless every page may
+        have changed. ``pending``: docs/ paths still being regenerated; asked
+        for meanwhile, their pages wait for the next call, which clears them.
+        """
         written, removed = list(written), list(removed)
-        if not written and not removed:
-            return
         with self.lock:
-            everything = self.engine.update(written, removed)
+            everything = bool(written or removed) and self.engine.update(written, removed)
             if everything:
                 self.pages.clear()
-            else:
-                for rel in written:
-                    file = self.engine.files.get_file_from_path(rel)
-                    if file is not None:
-                        self.pages.pop(file.dest_uri, None)
+            shown: set[str] = set()
+            for rel in written:
+                file = self.engine.files.get_file_from_path(rel)
+                if file is None:
+                    continue
+                self.pages.pop(file.dest_uri, None)
+                if self.engine.is_page(file):
+                    shown.add(file.dest_uri)
+                elif not rel.endswith(NOT_SHOWN):
+                    everything = True
             for rel in (*written, *removed):
                 self.entries.pop(rel, None)
-        self.search_wanted.set()
-        self._bump()
+            # The pages open in a browser are built before it is told to reload: it finds them ready.
+            with self.epoch_changed:
+                open_pages = set(self.watched)
+            reloading = open_pages if everything else open_pages & shown
+            for url in sorted(reloading):
+                file = self.engine.lookup(url)
+                if file is not None and self.engine.is_page(file):
+                    self._page(file)
+            waiting = set()
+            for rel in pending:
+                file = self.engine.files.get_file_from_path(rel)
+                if file is not None:
+                    waiting.add(file.dest_uri)
+        with self.epoch_changed:
+            self.pending = waiting
+            self.epoch_changed.notify_all()
+        if everything or shown:
+            self.search_wanted.set()
+            self._bump(None if everything else shown)
+            with self.epoch_changed:
+                self.reloading = (reloading, self.epoch)
+
+    def wait_for_reloads(self, timeout: float = 1.0) -> None:
+        """Wait (at most ``timeout``) until the browsers told to reload by the last change have.
+
+        A browser has reloaded when its page asks for changes after that one.
+        Work that can wait (the listings, after the edited records' own pages)
+        waits for this, so that it does not slow down the pages being reloaded.
+        """
+        with self.epoch_changed:
+            pages, epoch = self.reloading
+            self.epoch_changed.wait_for(
+                lambda: self.stopping.is_set() or all(self.polled.get(p, 0) >= epoch for p in pages), timeout
+            )
 
     def reload(self) -> None:
         """The configuration or the theme changed: load the engine again and build every page afresh."""
@@ -371,8 +458,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         preview = self.server.preview
-        if m := re.fullmatch(r"/livereload/([0-9]+)(?:/[0-9]+)?", self.path):
-            epoch = preview.wait_for_change(int(m[1]))
+        if m := re.fullmatch(r"/livereload/([0-9]+)(?:/[0-9]+)?(?:\?page=(.*))?", self.path):
+            epoch = preview.wait_for_change(
+                int(m[1]), site_path(urllib.parse.unquote(m[2])) if m[2] is not None else None
+            )
             response = Response(200, str(epoch).encode(), "x.txt")
         else:
             response = preview.get(self.path, self.headers.get("If-None-Match"))

@@ -16,6 +16,7 @@ sheet, but the engine's own server).
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
 import threading
@@ -35,19 +36,27 @@ from .preview import Preview
 from .render import RenderError
 from .write import WriteStats
 
-QUIET_SECONDS = 0.1  # an editor's save is several events within a few milliseconds
+QUIET_SECONDS = 0.05  # an editor's save is several events within a few milliseconds
 SOURCES = ("content", "templates", "pages", "seeds")
 READY = "Pages up to date; watching content/, templates/, pages/ and seeds/ for changes."
 
 
 class _Debounced(FileSystemEventHandler):
-    """Calls ``action`` once events have stopped for QUIET_SECONDS, one call at a time."""
+    """Calls ``action`` once events have stopped for QUIET_SECONDS, one call at a time.
 
-    def __init__(self, action: Callable[[], None], started: Callable[[], None] = lambda: None) -> None:
+    ``action`` is given the files the events since its last call modified (absolute
+    paths), or None when one of them was anything else (a file created, removed or
+    moved, a folder changed): then everything is to be looked at.
+    """
+
+    def __init__(
+        self, action: Callable[[set[str] | None], None], started: Callable[[], None] = lambda: None
+    ) -> None:
         self.action, self.started = action, started
         self.timer: threading.Timer | None = None
-        self.lock = threading.Lock()  # guards the timer
+        self.lock = threading.Lock()  # guards the timer and the files touched
         self.running = threading.Lock()  # one action at a time
+        self.touched: set[str] | None = set()
 
     def wanted(self, event: FileSystemEvent) -> bool:
         return event.event_type not in ("opened", "closed_no_write") and not str(event.src_path).endswith("~")
@@ -57,6 +66,11 @@ class _Debounced(FileSystemEventHandler):
             return
         self.started()
         with self.lock:
+            if event.event_type in ("modified", "closed") and not event.is_directory:
+                if self.touched is not None:
+                    self.touched.add(os.path.abspath(os.fsdecode(event.src_path)))
+            elif not (event.is_directory and event.event_type == "modified"):  # a folder's mtime: no news
+                self.touched = None
             if self.timer:
                 self.timer.cancel()
             self.timer = threading.Timer(QUIET_SECONDS, self.run)
@@ -65,11 +79,13 @@ class _Debounced(FileSystemEventHandler):
 
     def run(self) -> None:
         with self.running:
-            self.action()
+            with self.lock:
+                touched, self.touched = self.touched, set()
+            self.action(touched)
 
 
 class _ConfigChanged(_Debounced):
-    def __init__(self, config: Path, action: Callable[[], None]) -> None:
+    def __init__(self, config: Path, action: Callable[[set[str] | None], None]) -> None:
         super().__init__(action)
         self.config = config
 
@@ -81,14 +97,17 @@ class _ConfigChanged(_Debounced):
         )
 
 
-def report_regeneration(regenerator: Regenerator, report: Callable[[str], None]) -> WriteStats | None:
+def report_regeneration(
+    regenerator: Regenerator, report: Callable[[str], None], touched: set[str] | None = None
+) -> WriteStats | None:
     """Regenerate docs/ in place, only what the edits call for; report what changed or what is wrong.
 
+    ``touched``: the files changed, when known (see :meth:`Regenerator.run`).
     Returns what was written and removed, or None when nothing could be.
     """
     start = time.perf_counter()
     try:
-        stats = regenerator.run()
+        stats = regenerator.run(touched)
     except ValidationFailed as exc:
         report(format_problems(exc.problems, "text") + "\nThe previous pages stay up until this is fixed.")
         return None
@@ -96,9 +115,14 @@ def report_regeneration(regenerator: Regenerator, report: Callable[[str], None])
         report(f"error: {exc}")
         return None
     if stats.written or stats.removed:
+        early = (
+            f"; the edited records' pages in {regenerator.early_seconds:.2f} s"
+            if regenerator.early_written
+            else ""
+        )
         report(
             f"Regenerated: {len(stats.written)} written, {len(stats.removed)} removed "
-            f"({time.perf_counter() - start:.2f} s)."
+            f"({time.perf_counter() - start:.2f} s{early})."
         )
     return stats
 
@@ -151,11 +175,14 @@ def _preview_serve(
     report(f"Serving on http://{dev_addr}/")
     first = threading.Event()
 
-    def regenerate() -> None:
+    def regenerate(touched: set[str] | None = None) -> None:
         try:
-            stats = report_regeneration(regenerator, report)
+            stats = report_regeneration(regenerator, report, touched if first.is_set() else None)
+            early = set(regenerator.early_written)
             if stats is not None:
-                preview.changed(stats.written, stats.removed)
+                preview.changed([p for p in stats.written if p not in early], stats.removed)
+            else:
+                preview.changed((), ())  # nothing more is coming: pages waiting are served as they are
             if not first.is_set():
                 gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it each edit
                 first.set()
@@ -165,10 +192,16 @@ def _preview_serve(
         finally:
             preview.editing.clear()
 
+    # The pages of the edited records are shown as soon as they are written; the rest follows.
+    def early(written: list[str], later: set[str]) -> None:
+        preview.changed(written, (), pending=later)
+        preview.wait_for_reloads()  # the browsers showing those pages reload before the rest is made
+
+    regenerator.early = early
     handler = _Debounced(regenerate, started=preview.editing.set)
     observer = _watch(project, handler)
     config = project.path("config")
-    reload = _ConfigChanged(config, preview.reload)
+    reload = _ConfigChanged(config, lambda _touched: preview.reload())
     observer.schedule(reload, str(config.parent), recursive=False)
     if (config.parent / "overrides").is_dir():
         observer.schedule(reload, str(config.parent / "overrides"), recursive=True)
@@ -197,8 +230,8 @@ def _engine_serve(project: Project, dev_addr: str, report: Callable[[str], None]
         raise BuildFailed("fix the problems above, then run serve again")
     gc.freeze()
 
-    def regenerate() -> None:
-        report_regeneration(regenerator, report)
+    def regenerate(touched: set[str] | None) -> None:
+        report_regeneration(regenerator, report, touched)
         regenerator.collect()
 
     observer = _watch(project, _Debounced(regenerate))

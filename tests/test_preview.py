@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -177,3 +179,45 @@ def test_a_changed_configuration_is_loaded_again_and_a_broken_one_refused(live: 
     live.preview.reload()
     assert any(m.startswith("error: the site configuration cannot be loaded") for m in live.messages)
     assert "Navigation preview check" in live.get("/index.html")
+
+
+def test_only_browsers_showing_a_changed_page_reload_and_they_find_it_built(live: Live) -> None:
+    preview, epoch = live.preview, live.preview.epoch
+    meeting, putin = "meetings/2024-11-choe-lavrov-moscow.html", "actors/vladimir-putin.html"
+    answers: dict[str, int] = {}
+
+    def browser(page: str, timeout: float) -> None:
+        answers[page] = preview.wait_for_change(epoch, page, timeout=timeout)
+
+    browsers = [
+        threading.Thread(target=browser, args=(meeting, 30.0)),
+        threading.Thread(target=browser, args=(putin, 1.5)),
+    ]
+    for b in browsers:
+        b.start()
+    while len(preview.watched) < 2:
+        time.sleep(0.01)
+    edit(live.project, MEETING, TITLE, "title: Talks in Moscow")
+    stats = live.regenerator.run()
+    assert "actors/vladimir-putin.md" not in stats.written  # Putin is not in these talks
+    live.preview.changed(stats.written, stats.removed)
+    assert meeting in preview.pages  # built before the browser showing it was told to reload
+    for b in browsers:
+        b.join()
+    assert answers[meeting] > epoch  # reloads
+    assert answers[putin] == epoch  # asks again, without reloading
+    assert "Talks in Moscow" in live.get("/" + meeting)
+
+
+def test_a_page_being_regenerated_is_served_once_it_is_made(live: Live) -> None:
+    before = live.get("/timeline.html")
+    edit(live.project, MEETING, TITLE, "title: Talks in Moscow")
+    live.preview.changed([], [], pending=["timeline.md"])
+    served: list[str] = []
+    reader = threading.Thread(target=lambda: served.append(live.get("/timeline.html")))
+    reader.start()
+    time.sleep(0.3)
+    assert not served  # waiting for the regeneration rather than showing the page as it was
+    live.save()
+    reader.join(timeout=30)
+    assert served and served[0] != before and "Talks in Moscow" in served[0]
