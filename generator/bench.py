@@ -352,6 +352,16 @@ def markdown_table(results: list[Result]) -> str:
     )
 
 
+def _regeneration(p: dict[str, Any]) -> str:
+    """Median seconds to the edited records' pages (when serve wrote them first) and to the whole."""
+    if not p["regenerations"]:
+        return ""
+    whole = statistics.median(p["regenerations"])
+    if p.get("early"):
+        return f"{statistics.median(p['early']):.2f} s / {whole:.2f} s"
+    return f"{whole:.2f} s"
+
+
 def preview_table(results: list[Result]) -> str:
     """``serve``, end to end: first page, then each save until the served page shows it."""
     if not results:
@@ -364,7 +374,7 @@ def preview_table(results: list[Result]) -> str:
         "up to date",
         "edit → served page (median)",
         "slowest edit",
-        "of which regeneration (median)",
+        "regeneration: edited pages / all (median)",
     ]
     if cold:
         head.insert(2, "first page without docs/")
@@ -379,7 +389,7 @@ def preview_table(results: list[Result]) -> str:
             f"{p['ready']:.2f} s",
             f"{statistics.median(p['edits']):.2f} s (of {len(p['edits'])})",
             f"{max(p['edits']):.2f} s",
-            f"{statistics.median(p['regenerations']):.2f} s" if p["regenerations"] else "",
+            _regeneration(p),
         ]
         if cold:
             row.insert(2, f"{p['first_page_cold']:.2f} s" if "first_page_cold" in p else "")

@@ -97,6 +97,15 @@ class Serve:
             time.sleep(0.05)
         raise TimeoutError(f"serve printed no {text!r} in {timeout:.0f} s:\n{self.log}")
 
+    def wait_for_count(self, text: str, count: int, timeout: float) -> None:
+        """Wait until ``count`` lines containing ``text`` have been printed."""
+        deadline = time.perf_counter() + timeout
+        while sum(text in line for _, line in list(self.lines)) < count:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"serve printed {text!r} fewer than {count} times in {timeout:.0f} s")
+            self._alive()
+            time.sleep(0.02)
+
     def wait_for_page(self, path: str, text: str, timeout: float, every: float = 0.02) -> float:
         """Seconds from the start until ``path`` is served with ``text`` in it."""
         deadline = time.perf_counter() + timeout
@@ -174,6 +183,7 @@ def measure(
         out["first_page"] = serve.wait_for_page(url, "</html>", timeout, every=0.05)
         out["ready"] = serve.wait_for_line(READY, timeout)
         report(f"first page after {out['first_page']:.2f} s, up to date after {out['ready']:.2f} s")
+        before = serve.log.count("Regenerated: ")
         for i in range(edits):
             time.sleep(1.0)  # an editor's saves are seconds apart
             title = f"Edit {i + 1} at {time.time():.0f}"
@@ -181,6 +191,7 @@ def measure(
             retitle(path, title)
             serve.wait_for_page(url, title, 60)
             out["edits"].append(time.perf_counter() - start)
+            serve.wait_for_count("Regenerated: ", before + i + 1, 60)  # the rest of the run, too
         if browser:
             out["browser_edits"] = _browser_edits(serve.base + url, path, edits)
             report("waiting for the search index to be complete …")
@@ -188,10 +199,10 @@ def measure(
         out["log"] = serve.log
         # What serve says each regeneration took; the rest of an edit's time is the preview's.
         after_start = out["log"].split(READY, 1)[-1]
-        out["regenerations"] = [
-            float(m[1])
-            for m in re.finditer(r"^Regenerated: .* \(([0-9.]+) s\)\.$", after_start, re.MULTILINE)
-        ]
+        done = r"^Regenerated: .* \(([0-9.]+) s(?:; [^0-9]*([0-9.]+) s)?\)\.$"
+        runs = list(re.finditer(done, after_start, re.MULTILINE))
+        out["regenerations"] = [float(m[1]) for m in runs]
+        out["early"] = [float(m[2]) for m in runs if m[2]]
     finally:
         serve.stop()
     report(
