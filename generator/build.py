@@ -22,7 +22,7 @@ import yaml
 from .errors import Problem, ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .history import History, HistoryMissing, history_for, plain_config, repository, site_url
-from .loader import ContentFile, Document, load_content, load_document
+from .loader import ContentFile, Document, ReadMany, load_content, load_document
 from .model import Site, build_site
 from .offline import write_site_zip
 from .parallel import fork_map, workers
@@ -125,6 +125,21 @@ def check(project: Project, phases: Phases | None = None) -> Site:
     every core for a large sheet); ``validate`` then checks across files.
     """
     checked: FileCache = {}
+    with timed(phases, "load"):
+        content = load_content(
+            project.root, project.content, project.seeds, read_many=reader(checked)
+        )
+    with timed(phases, "validate"):
+        problems = validate(content, cache=checked)
+    if problems:
+        raise ValidationFailed(problems)
+    with timed(phases, "model"):
+        return build_site(content.documents, project.site_title(), seeds=content.seeds)
+
+
+def reader(checked: FileCache) -> ReadMany:
+    """A ``read_many`` for load_content that reads and checks each file on every core for a large
+    sheet, and puts each file's own checks in ``checked`` for validate."""
 
     def read_many(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None]]:
         n = workers() if len(files) >= PARALLEL_FROM else 1
@@ -136,14 +151,7 @@ def check(project: Project, phases: Phases | None = None) -> Site:
                 checked.update(own)
         return out
 
-    with timed(phases, "load"):
-        content = load_content(project.root, project.content, project.seeds, read_many=read_many)
-    with timed(phases, "validate"):
-        problems = validate(content, cache=checked)
-    if problems:
-        raise ValidationFailed(problems)
-    with timed(phases, "model"):
-        return build_site(content.documents, project.site_title(), seeds=content.seeds)
+    return read_many
 
 
 def _read_and_check(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None, FileCache]]:

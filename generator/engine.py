@@ -90,16 +90,20 @@ def load(
     )
 
 
-def _before_pages(config: Any, clean_site: bool) -> tuple[Any, Any, Any]:
+def _before_pages(config: Any, clean_site: bool, expected: Iterable[str] = ()) -> tuple[Any, Any, Any]:
     """What ``mkdocs build`` does before it reads a page, in its order: the configuration's
-    plugin events, the site folder cleaned (if asked), the files of docs/ and of the theme,
-    and the theme's template environment (``on_env`` comes once the navigation is read)."""
+    plugin events, the site folder cleaned (if asked), the files of docs/ (and ``expected``,
+    docs/ paths not written yet) and of the theme, and the theme's template environment
+    (``on_env`` comes once the navigation is read)."""
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     if clean_site:
         _module("utils").clean_directory(config.site_dir)
     files_mod = _module("structure.files")
     files = files_mod.get_files(config)
+    for rel in expected:
+        if files.get_file_from_path(rel) is None:
+            files.append(files_mod.File(rel, config.docs_dir, config.site_dir, config.use_directory_urls))
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
@@ -289,16 +293,26 @@ class Engine:
     """MkDocs' view of the site (config, files, navigation, theme), kept up to date as docs/ changes."""
 
     def __init__(
-        self, config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, str] | None = None
+        self,
+        config_file: Path,
+        docs_dir: Path,
+        site_dir: Path,
+        overrides: dict[str, str] | None = None,
+        expected: Iterable[str] = (),
+        make: Callable[[list[str]], None] | None = None,
     ) -> None:
+        """``expected``: docs/ paths that are not written yet but will be (a first start without
+        docs/), which ``make`` writes when asked; the navigation's pages are asked for at once."""
         exceptions = _module("exceptions")
         try:
             config = load(config_file, docs_dir, site_dir, overrides, strict=False)
         except exceptions.MkDocsException as exc:
             raise EngineError(f"{config_file.name}: {exc}") from None
-        config, files, env = _before_pages(config, clean_site=False)
+        config, files, env = _before_pages(config, clean_site=False, expected=expected)
         self.config = config
         self.files: Files = files
+        if make is not None:
+            make(sorted(p for p in self._nav_sources() if not (docs_dir / p).exists()))
         self.nav = self._navigation()
         self.env = config.plugins.on_env(env, config=config, files=self.files)
         self._index_files()

@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .build import Project, collector_paused, hand_written, timed
+from .build import Project, collector_paused, hand_written, reader, timed
 from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
-from .loader import ReadCache, load_content
+from .loader import ReadCache, ReadMany, load_content
 from .model import DatingCache, RecordCache, Site, build_site
 from .render import Page, make_env, page_plan, render_page
 from .validate import AcrossCache, FileCache, validate
@@ -168,6 +168,8 @@ class Regenerator:
         # and which paths are still to come (serve shows the first at once); None: all at the end.
         self.early: Callable[[list[str], set[str]], None] | None = None
         self.early_written: list[str] = []  # what the last run wrote before the rest
+        # From prepare() to the end of the first run: the model, how to make each file, pages/.
+        self.ahead: tuple[Site, dict[str, Callable[[Any], str]], dict[str, bytes]] | None = None
         self.early_seconds = 0.0  # and how long into the run
 
     def _templates_key(self) -> tuple[Any, ...]:
@@ -189,20 +191,57 @@ class Regenerator:
         (``serve`` calls :meth:`collect`).
         """
         with collector_paused():
-            return self._run(touched)
+            try:
+                return self._run(touched)
+            finally:
+                self.ahead = None  # the first run used it (and wrote every file, unless it failed)
 
     @staticmethod
     def collect() -> None:
         """Collect the young garbage a run left (cycles made while rendering); the model is left alone."""
         gc.collect(1)
 
-    def _run(self, touched: set[str] | None) -> WriteStats:
+    def prepare(self) -> list[str]:
+        """Check the content and plan every file ahead of the first run; the docs/ paths it will write.
+
+        Raises ValidationFailed like :meth:`run`. Until the first run has written
+        them, :meth:`make_now` makes any of those files on demand (``serve``
+        without docs/ from an earlier run: the pages asked for first come first).
+        """
+        with collector_paused():
+            site = self._model(None, read_many=reader(self.checks))  # on every core for a large sheet
+            env = make_env(self.project.path("templates"))
+            made = {path: make for path, make, _ in self._jobs(site, env)}
+            own = hand_written(self.project, {path: b"" for path in made})
+        self.ahead = (site, made, own)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.make_now(list(own))  # stylesheets and scripts too: every page asks for them
+        return [*made, FACTSHEET, *own]
+
+    def make_now(self, paths: list[str]) -> None:
+        """Write these docs/ files now, from the model :meth:`prepare` built (see there)."""
+        if self.ahead is None:
+            return
+        site, made, own = self.ahead
+        for rel in paths:
+            make = made.get(rel)
+            data = own.get(rel) if make is None else make(site).encode()
+            if data is None:
+                continue
+            target = self.out / rel
+            try:
+                same = target.read_bytes() == data
+            except OSError:
+                same = False
+            if not same:
+                write_atomic(target, data)
+
+    def _model(self, touched: set[str] | None, read_many: ReadMany | None = None) -> Site:
+        """Load, check and model the content (only what changed, after the first run)."""
         project, t = self.project, self.timings
-        t.clear()
-        self.early_written = []
         with timed(t, "load"):
             content = load_content(
-                project.root, project.content, project.seeds, cache=self.reads, touched=touched
+                project.root, project.content, project.seeds, self.reads, read_many, touched
             )
         with timed(t, "validate"):
             problems = validate(content, cache=self.checks, across=self.across)
@@ -220,6 +259,24 @@ class Regenerator:
             if site.history is not self.history:
                 site = dataclasses.replace(site, history=self.history)
             self.model = site  # what ``records`` and ``datings`` now hold, even if rendering fails
+        return site
+
+    @staticmethod
+    def _jobs(site: Site, env: Any) -> list[tuple[str, Callable[[Any], str], set[Dep]]]:
+        """Every file to make: its path, how (given the model), what it reads besides lookups."""
+        jobs: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
+        for page in page_plan(site):
+            jobs.append((page.path, _page_job(env, page), _page_deps(page)))
+        for path, build in export_plan(site):
+            jobs.append((path, build, set()))
+        return jobs
+
+    def _run(self, touched: set[str] | None) -> WriteStats:
+        project, t = self.project, self.timings
+        t.clear()
+        self.early_written = []
+        # After prepare(), checked and modelled already.
+        site = self.ahead[0] if self.ahead is not None else self._model(touched)
         with timed(t, "compare"):
             templates_key = self._templates_key()
             full = self.site is None or templates_key != self.templates_key
@@ -230,11 +287,7 @@ class Regenerator:
             self.env = make_env(project.path("templates"))
         env = self.env
         with timed(t, "plan"):
-            jobs: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
-            for page in page_plan(site):
-                jobs.append((page.path, _page_job(env, page), _page_deps(page)))
-            for path, build in export_plan(site):
-                jobs.append((path, build, set()))
+            jobs = self._jobs(site, env)
         outputs: dict[str, str] = {}
         deps: dict[str, set[Dep]] = {}
         todo: list[tuple[str, Callable[[Any], str], set[Dep]]] = []

@@ -551,9 +551,17 @@ class ReadCache:
         self._seen[rel] = hit
         return hit[1]
 
-    def get(self, path: str | Path, rel: str, read: Callable[[], _T]) -> _T:
+    @staticmethod
+    def key(path: str | Path) -> tuple[int, int, int]:
         st = os.stat(path)
-        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def put(self, rel: str, key: tuple[int, int, int], value: Any) -> None:
+        """Keep ``value`` as what was read from ``rel`` while it looked like ``key``."""
+        self._seen[rel] = (key, value)
+
+    def get(self, path: str | Path, rel: str, read: Callable[[], _T]) -> _T:
+        key = self.key(path)
         hit = self._entries.get(rel)
         value: _T = hit[1] if hit is not None and hit[0] == key else read()
         self._seen[rel] = (key, value)
@@ -629,7 +637,12 @@ def load_content(
             cache.listing = (files, list(problems), set(unreadable))
             cache.listed_paths = [os.path.abspath(p) for p, _, _ in files]
             cache.listed = frozenset(cache.listed_paths)
-        if read_many is not None:
+        if read_many is not None and cache is not None:  # looked at before reading: a later edit is seen
+            keys = [cache.key(p) for p, _, _ in files]
+            results = read_many(files)
+            for (_, rel, _), key, value in zip(files, keys, results, strict=True):
+                cache.put(rel, key, value)
+        elif read_many is not None:
             results = read_many(files)
         elif cache is not None:
             results = [cache.get(p, r, functools.partial(load_document, p, r, kind)) for p, r, kind in files]

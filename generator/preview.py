@@ -130,8 +130,17 @@ class Response:
 class Preview:
     """The site as the browser sees it while editing: pages built on demand, search in the background."""
 
-    def __init__(self, project: Project, report: Report) -> None:
+    def __init__(
+        self,
+        project: Project,
+        report: Report,
+        expected: Iterable[str] = (),
+        make: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        """``expected``: docs/ paths not written yet (a first start without docs/), which ``make``
+        writes when they are asked for, until they are all there."""
         self.project, self.report = project, report
+        self.expected, self.make = list(expected), make
         self.lock = threading.Lock()  # the engine and the caches below
         self.work = Path(tempfile.mkdtemp(prefix="factsheet-preview-"))
         try:
@@ -169,6 +178,8 @@ class Preview:
             self.project.path("docs"),
             self.work / "site",
             overrides=config_overrides(self.project),
+            expected=self.expected,
+            make=self.make,
         )
 
     # --- answering requests --------------------------------------------------------------------
@@ -208,9 +219,11 @@ class Preview:
                     if rel in self.engine.static_templates() and rel != "404.html":
                         return Response(200, self._template(rel), rel)
                     return Response(404, _with_live_reload(self._template("404.html"), epoch), "404.html")
+                static = self.engine.source_path(file)
+                if self.make is not None and static is not None and not static.exists():
+                    self.make([file.src_uri])  # not generated yet: made now
                 if self.engine.is_page(file):
                     return Response(200, _with_live_reload(self._page(file), epoch), rel)
-                static = self.engine.source_path(file)
                 if static is None:
                     return Response(200, self.engine.content_bytes(file), rel)
         try:

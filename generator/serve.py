@@ -150,10 +150,15 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     regenerator = Regenerator(project)
     docs = project.path("docs")
     earlier = docs.is_dir() and any(docs.iterdir())
-    if not earlier and report_regeneration(regenerator, report) is None:  # nothing to show: generate first
-        raise BuildFailed("fix the problems above, then run serve again")
+    expected: list[str] = []
+    if not earlier:  # nothing to show yet: check the content, then make pages as they are asked for
+        try:
+            expected = regenerator.prepare()
+        except ValidationFailed as exc:
+            report(format_problems(exc.problems, "text"))
+            raise BuildFailed("fix the problems above, then run serve again") from None
     try:
-        preview = Preview(project, report)
+        preview = Preview(project, report, expected, regenerator.make_now if expected else None)
     except EngineError as exc:
         raise BuildFailed(str(exc)) from None
     try:
@@ -205,12 +210,14 @@ def _preview_serve(
     observer.schedule(reload, str(config.parent), recursive=False)
     if (config.parent / "overrides").is_dir():
         observer.schedule(reload, str(config.parent / "overrides"), recursive=True)
-    if earlier:  # show last run's pages at once; bring them up to date meanwhile
+    # Show the last run's pages at once (or, without them, each page as it is asked for) and
+    # bring docs/ up to date meanwhile.
+    if earlier:
         report("Serving the pages of the last run while checking the content …")
-        preview.editing.set()
-        threading.Thread(target=handler.run, name="first-regeneration", daemon=True).start()
     else:
-        regenerate()
+        report("Serving each page as it is asked for while the others are generated …")
+    preview.editing.set()
+    threading.Thread(target=handler.run, name="first-regeneration", daemon=True).start()
     observer.start()
     try:
         threading.Event().wait()  # until interrupted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -221,3 +222,30 @@ def test_a_page_being_regenerated_is_served_once_it_is_made(live: Live) -> None:
     live.save()
     reader.join(timeout=30)
     assert served and served[0] != before and "Talks in Moscow" in served[0]
+
+
+def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample: Project) -> None:
+    docs = sample.path("docs")
+    shutil.rmtree(docs, ignore_errors=True)
+    live = Live.__new__(Live)
+    live.project, live.messages = sample, []
+    live.regenerator = Regenerator(sample)
+    expected = live.regenerator.prepare()
+    live.preview = Preview(sample, live.messages.append, expected, live.regenerator.make_now)
+    try:
+        # Only what every page needs is there: the navigation's pages and pages/.
+        assert (docs / "index.md").exists() and (docs / "assets/factsheet.css").exists()
+        meeting = docs / "meetings/2024-11-choe-lavrov-moscow.md"
+        assert not meeting.exists() and not (docs / "actors/sergei-lavrov.md").exists()
+        served = live.get("/meetings/2024-11-choe-lavrov-moscow.html")
+        assert meeting.exists() and "Choe Son Hui" in served
+        assert 'href="../actors/sergei-lavrov.html"' in served  # links to pages not made yet resolve
+        assert not (docs / "actors/sergei-lavrov.md").exists()
+        assert live.get("/downloads/meetings.csv").startswith("id,")  # a download too
+        stats = live.regenerator.run()  # the first run, which serve starts at once
+        assert "meetings/2024-11-choe-lavrov-moscow.md" not in stats.written  # made already, the same
+        assert "actors/sergei-lavrov.md" in stats.written
+        live.preview.changed(stats.written, stats.removed)
+        _same_as_built(live)
+    finally:
+        live.preview.stop()
