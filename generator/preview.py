@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import ipaddress
 import mimetypes
 import posixpath
 import re
 import shutil
+import socket
 import socketserver
 import tempfile
 import threading
@@ -440,9 +442,16 @@ class Preview:
     # --- the server ----------------------------------------------------------------------------
 
     def start(self, host: str, port: int) -> _Server:
-        """Serve on ``host:port`` from a thread; start indexing search in another."""
-        server = _Server((host, port), _Handler)
+        """Serve on ``host:port`` from a thread; start indexing search in another.
+
+        ``host`` may be an IPv6 address (``::1``). On a loopback address only
+        requests naming a loopback host are answered, so that a web page
+        elsewhere cannot read the preview through a domain name pointed at
+        this machine (DNS rebinding).
+        """
+        server = (_Server6 if ":" in host else _Server)((host, port), _Handler)
         server.preview = self
+        server.local_only = _loopback(host)
         threading.Thread(target=server.serve_forever, name="preview-http", daemon=True).start()
         threading.Thread(target=self.index_search, name="preview-search", daemon=True).start()
         return server
@@ -459,19 +468,44 @@ def _escape(text: str) -> bytes:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
 
 
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _host_name(header: str) -> str:
+    """The host a Host header names, without its port: ``[::1]:8000`` is ``::1``."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     preview: Preview
+    local_only = True
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:
+    def do_HEAD(self) -> None:
+        self.do_GET(body=False)
+
+    def do_GET(self, body: bool = True) -> None:
         preview = self.server.preview
-        if m := re.fullmatch(r"/livereload/([0-9]+)(?:/[0-9]+)?(?:\?page=(.*))?", self.path):
+        host = _host_name(self.headers.get("Host", ""))
+        if self.server.local_only and host and not _loopback(host):
+            response = Response(403, b"the preview answers requests for localhost only", "x.txt")
+        elif m := re.fullmatch(r"/livereload/([0-9]+)(?:/[0-9]+)?(?:\?page=(.*))?", self.path):
             epoch = preview.wait_for_change(
                 int(m[1]), site_path(urllib.parse.unquote(m[2])) if m[2] is not None else None
             )
@@ -485,8 +519,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(response.body)))
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
-        with contextlib.suppress(OSError):
-            self.wfile.write(response.body)
+        if body:
+            with contextlib.suppress(OSError):
+                self.wfile.write(response.body)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # a line per asset would bury the content problems the terminal is for

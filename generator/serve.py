@@ -176,7 +176,7 @@ def _preview_serve(
     earlier: bool,
 ) -> None:
     host, _, port = dev_addr.rpartition(":")
-    server = preview.start(host or "127.0.0.1", int(port))
+    server = preview.start(host.strip("[]") or "127.0.0.1", int(port))
     report(f"Serving on http://{dev_addr}/")
     first = threading.Event()
 

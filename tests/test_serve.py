@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
+import socket
+import time
+
 import pytest
 
-from generator.bench_preview import Serve, fetch
+from generator.bench_preview import Serve, fetch, free_port
 from generator.build import Project
 from generator.serve import READY
 
@@ -60,5 +64,55 @@ def test_serve_with_mkdocs_still_works(sample: Project) -> None:
         serve.wait_for_page("/topics/arms.html", "Weapons and munitions", 90, every=0.3)
         edit(sample, "content/topics/arms.yaml", "Weapons and", "Arms and")
         serve.wait_for_page("/topics/arms.html", "Arms and munitions", 90, every=0.3)
+    finally:
+        serve.stop()
+
+
+def _request(
+    port: int, method: str, path: str, host: str, address: str = "127.0.0.1"
+) -> tuple[int, bytes, str]:
+    conn = http.client.HTTPConnection(address, port, timeout=30)
+    try:
+        conn.request(method, path, headers={"Host": host})
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheader("Content-Length") or ""
+    finally:
+        conn.close()
+
+
+def test_the_preview_answers_head_and_only_requests_for_this_machine(sample: Project) -> None:
+    serve = Serve(sample.root)
+    try:
+        serve.wait_for_page("/topics/arms.html", "</html>", 60)
+        status, body, length = _request(serve.port, "HEAD", "/topics/arms.html", f"localhost:{serve.port}")
+        assert status == 200 and body == b"" and int(length) > 1000
+        # A page elsewhere reaching the preview through a name pointed at this machine is refused.
+        status, body, _ = _request(serve.port, "GET", "/topics/arms.html", f"attacker.example:{serve.port}")
+        assert status == 403 and b"localhost only" in body
+        assert _request(serve.port, "GET", "/", f"127.0.0.1:{serve.port}")[0] == 200
+    finally:
+        serve.stop()
+
+
+def test_serve_on_an_ipv6_address(sample: Project) -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    port = free_port()
+    serve = Serve(sample.root, "--dev-addr", f"[::1]:{port}")
+    try:
+        serve.wait_for_line("Serving on http://[::1]:", 60)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body, _ = _request(port, "GET", "/", f"[::1]:{port}", address="::1")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert status == 200 and b"</html>" in body
     finally:
         serve.stop()
