@@ -352,6 +352,12 @@ class Preview:
             with self.epoch_changed:
                 self.reloading = (reloading, self.epoch)
 
+    def settle(self) -> None:
+        """No regeneration is under way: pages waiting for one are served as they are."""
+        with self.epoch_changed:
+            self.pending = set()
+            self.epoch_changed.notify_all()
+
     def wait_for_reloads(self, timeout: float = 1.0) -> None:
         """Wait (at most ``timeout``) until the browsers told to reload by the last change have.
 

@@ -186,8 +186,6 @@ def _preview_serve(
             early = set(regenerator.early_written)
             if stats is not None:
                 preview.changed([p for p in stats.written if p not in early], stats.removed)
-            else:
-                preview.changed((), ())  # nothing more is coming: pages waiting are served as they are
             if not first.is_set():
                 gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it each edit
                 first.set()
@@ -195,6 +193,7 @@ def _preview_serve(
             else:
                 regenerator.collect()  # the pages are on disk: tidy up while the browser reloads
         finally:
+            preview.settle()  # nothing more is coming: pages waiting are served as they are
             preview.editing.clear()
 
     # The pages of the edited records are shown as soon as they are written; the rest follows.
