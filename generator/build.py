@@ -126,9 +126,7 @@ def check(project: Project, phases: Phases | None = None) -> Site:
     """
     checked: FileCache = {}
     with timed(phases, "load"):
-        content = load_content(
-            project.root, project.content, project.seeds, read_many=reader(checked)
-        )
+        content = load_content(project.root, project.content, project.seeds, read_many=reader(checked))
     with timed(phases, "validate"):
         problems = validate(content, cache=checked)
     if problems:

@@ -85,7 +85,7 @@ def _editor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _editor_command(args: argparse.Namespace, project: Project) -> int:
-    from .new import NewError, described_by, new_file
+    from .new import NewError, new_file
     from .schemafiles import write_exported
 
     if args.command == "schemas":
@@ -106,10 +106,6 @@ def _editor_command(args: argparse.Namespace, project: Project) -> int:
             print(f"Archived {args.seed} as {where}, unchanged.")
         else:
             print(f"{where} holds the same text already: it is the seed.")
-            folder = path.parent.relative_to(project.root).as_posix()
-            others = [f"{folder}/{n}" for n in described_by(path.parent, seed.name) if n != path.name]
-            if others:
-                print(f"note: {', '.join(others)} describes this article already: one source per article")
         if seed.date:
             print(f"Its date line '{seed.date_line}' gives published: \"{seed.date}\".")
         elif seed.date_line:

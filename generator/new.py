@@ -209,6 +209,14 @@ def new_file(
             archived = archive(seed, project_root / seeds_dir)
         except ArchiveError as exc:
             raise NewError(str(exc)) from None
+        others = described_by(path.parent, archived.name)
+        if others:
+            named = ", ".join(f"{content_dir}/{folder}/{name}" for name in others)
+            raise NewError(
+                f"{seeds_dir}/{archived.name} holds this article already and {named} describes it: "
+                "one article is one source, so cite that one (to give it another id, rename it and "
+                "keep the old id in former_ids)"
+            )
         text = source_skeleton(ident, archived)
     try:
         write_atomic(path, text.encode("utf-8"), replace=False)

@@ -159,6 +159,22 @@ def validate(
             )
         else:
             ids[r.doc.kind][data["id"]] = r.doc
+    archived: dict[str, Document] = {}  # seed -> the first source (by file) that archives it
+    for doc in ids["sources"].values():
+        seed = doc.data.get("seed")
+        if not isinstance(seed, str):
+            continue
+        first = archived.setdefault(seed, doc)
+        if first is not doc:
+            problems.append(
+                Problem(
+                    doc.loc(("seed",)),
+                    "duplicate-seed",
+                    f"seeds/{seed} is already the article of source {first.data['id']!r} "
+                    f"({first.file}): one article is one source; cite that one, or merge the two",
+                    "seed",
+                )
+            )
     known: dict[str, set[str]] = {kind: set(docs) for kind, docs in ids.items()}
     known["seeds"] = set(content.seeds)
     former = _former_ids(results, ids, problems)

@@ -29,8 +29,9 @@ KINDS = {
 }
 
 # A value check accepts in the sample project, for each type of field.
+UNCITED_SEED = "905_uncited.txt"  # an archived article no source describes yet: a new source's seed
 REFS = {
-    "seeds": "003_0593ca0994ca8188.txt",
+    "seeds": UNCITED_SEED,
     "sources": "article-2024-11",
     "actors": "russia",
     "places": "moscow",
@@ -122,6 +123,9 @@ def test_skeleton_fails_on_each_placeholder_then_passes_filled(
 ) -> None:
     kind, ident = KINDS[name], f"new-{name}"
     rel = f"content/{kind}/{ident}.yaml"
+    (sample.root / "seeds" / UNCITED_SEED).write_bytes(
+        (sample.root / "seeds/003_0593ca0994ca8188.txt").read_bytes()
+    )
     path = sample.root / rel
     if all_fields:  # every optional field live too: the commented-out shapes are right
         path.write_text(skeleton(name, ident, all_fields=True), encoding="utf-8")
@@ -237,20 +241,23 @@ def test_same_article_again_reuses_its_seed(
     article.write_bytes(ARTICLE.encode("utf-8"))
     assert _new_source(sample, "first", article, capsys)[0] == 0
     seeds = _tree(sample.root / "seeds")
-    code, out, _ = _new_source(sample, "second", article, capsys)
-    assert code == 0
+    # A second source for it is refused: one article is one source (check says duplicate-seed).
+    code, _, err = _new_source(sample, "second", article, capsys)
+    assert code != 0 and not (sample.root / "content/sources/second.yaml").exists()
     assert _tree(sample.root / "seeds") == seeds
     name = next(n for n in seeds if n.startswith("901_"))
-    assert f"seeds/{name} holds the same text already" in out
-    assert "note: content/sources/first.yaml describes this article already" in out
+    assert f"seeds/{name} holds this article already and content/sources/first.yaml describes it" in err
     # One of the first seeds, whose hex is no hash of it, is found by its content just the same.
     old = tmp_path / "old.txt"
     old.write_bytes((sample.root / "seeds/003_0593ca0994ca8188.txt").read_bytes())
-    assert _new_source(sample, "third", old, capsys)[0] == 0
+    code, _, err = _new_source(sample, "third", old, capsys)
+    assert code != 0 and "content/sources/article-2024-11.yaml describes it" in err
     assert _tree(sample.root / "seeds") == seeds
-    assert "\nseed: 003_0593ca0994ca8188.txt\n" in (sample.root / "content/sources/third.yaml").read_text(
-        encoding="utf-8"
-    )
+    # An article archived but described by no source yet is its seed, and the new source names it.
+    (sample.root / "content/sources/first.yaml").unlink()
+    code, out, _ = _new_source(sample, "second", article, capsys)
+    assert code == 0 and f"seeds/{name} holds the same text already: it is the seed." in out
+    assert f"\nseed: {name}\n" in (sample.root / "content/sources/second.yaml").read_text(encoding="utf-8")
 
 
 def test_seed_never_replaces_another_file(

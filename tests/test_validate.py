@@ -225,6 +225,23 @@ def test_duplicate_id_across_files(sample: Project) -> None:
     assert any("content/meetings/copy.yaml:1:5: error[duplicate-id]" in p for p in problems)
 
 
+def test_two_sources_cannot_archive_one_article(sample: Project) -> None:
+    wire = sample.root / "content/sources/wire-2023-09-14.yaml"
+    wire.write_text(
+        wire.read_text(encoding="utf-8").replace(
+            "seed: 900_sample_wire.txt", "seed: 004_fea4830ee9b7d6af.txt"
+        ),
+        encoding="utf-8",
+    )
+    problems = [p for p in _problems(sample) if "duplicate-seed" in p]
+    # Reported once, at the second source (by file name), naming the first.
+    assert problems == [
+        "content/sources/wire-2023-09-14.yaml:2:7: error[duplicate-seed] (seed) "
+        "seeds/004_fea4830ee9b7d6af.txt is already the article of source 'article-2023-09' "
+        "(content/sources/article-2023-09.yaml): one article is one source; cite that one, or merge the two"
+    ]
+
+
 def test_dangling_reference_everywhere_it_can_be(sample: Project) -> None:
     (sample.root / "content/actors/russia.yaml").unlink()
     problems = _problems(sample)
