@@ -248,14 +248,18 @@ class Regenerator:
         if problems:
             raise ValidationFailed(problems)
         with timed(t, "model"):
-            site = build_site(
-                content.documents,
-                project.site_title(),
-                cache=self.records,
-                datings=self.datings,
-                seeds=content.seeds,
-                previous=self.model,
-            )
+            try:
+                site = build_site(
+                    content.documents,
+                    project.site_title(),
+                    cache=self.records,
+                    datings=self.datings,
+                    seeds=content.seeds,
+                    previous=self.model,
+                )
+            except BaseException:
+                self.model = None  # the caches may be half updated: nothing to patch next time
+                raise
             if site.history is not self.history:
                 site = dataclasses.replace(site, history=self.history)
             self.model = site  # what ``records`` and ``datings`` now hold, even if rendering fails
@@ -275,8 +279,13 @@ class Regenerator:
         project, t = self.project, self.timings
         t.clear()
         self.early_written = []
-        # After prepare(), checked and modelled already.
-        site = self.ahead[0] if self.ahead is not None else self._model(touched)
+        if self.ahead is not None:  # after prepare(): checked and modelled already
+            site = self.ahead[0]
+            # Files may have changed since prepare() read them, before anything watched them:
+            # the next run looks at every file, whatever a watcher says.
+            self.reads.listing = None
+        else:
+            site = self._model(touched)
         with timed(t, "compare"):
             templates_key = self._templates_key()
             full = self.site is None or templates_key != self.templates_key
@@ -297,41 +306,47 @@ class Regenerator:
                 outputs[path], deps[path] = self.outputs[path], self.deps[path]
             else:
                 todo.append(job)
-        if self.early is not None and not full:
-            # The pages of the edited records first, written and announced at once; the listings of
-            # whole collections and the downloads, which take most of the time, after them.
-            first = [job for job in todo if self._own_page(job[0], site)]
-            if first and len(first) < len(todo):
-                with timed(t, "render"):
-                    self._render(first, site, outputs, deps)
-                with timed(t, "write"):
-                    self.early_written = self._write_early({path: outputs[path] for path, _, _ in first})
-                later = {path for path, _, _ in todo} - {path for path, _, _ in first}
-                self.early_seconds = sum(t.values())
-                self.early(self.early_written, later)
-                todo = [job for job in todo if job[0] in later]
-        with timed(t, "render"):
-            self._render(todo, site, outputs, deps)
-        with timed(t, "index"):
-            self._index(deps, full)
-        self.outputs_before = self.outputs
-        self.site, self.templates_key, self.outputs, self.deps = site, templates_key, outputs, deps
-        # Unchanged text keeps its old bytes object: no re-encoding, and the writer's
-        # comparison is an identity check.
-        with timed(t, "write"):
-            previous = self.files
-            files = {
-                path: previous[path]
-                if self.outputs_before.get(path) is text and path in previous
-                else text.encode()
-                for path, text in outputs.items()
-            }
-            files[FACTSHEET] = dataset(site, files)  # from the records' bytes
-            own = hand_written(project, files)
-            files.update(own)
-            # After the first run only these can differ from what was written last time.
-            candidates = None if full else {*self.rendered, FACTSHEET, *own}
-            stats = self._write(files, candidates)
+        try:
+            if self.early is not None and not full:
+                # The pages of the edited records first, written and announced at once; the listings of
+                # whole collections and the downloads, which take most of the time, after them.
+                first = [job for job in todo if self._own_page(job[0], site)]
+                if first and len(first) < len(todo):
+                    with timed(t, "render"):
+                        self._render(first, site, outputs, deps)
+                    with timed(t, "write"):
+                        self.early_written = self._write_early({path: outputs[path] for path, _, _ in first})
+                    later = {path for path, _, _ in todo} - {path for path, _, _ in first}
+                    self.early_seconds = sum(t.values())
+                    self.early(self.early_written, later)
+                    todo = [job for job in todo if job[0] in later]
+            with timed(t, "render"):
+                self._render(todo, site, outputs, deps)
+            with timed(t, "index"):
+                self._index(deps, full)
+            self.outputs_before = self.outputs
+            self.site, self.templates_key, self.outputs, self.deps = site, templates_key, outputs, deps
+            # Unchanged text keeps its old bytes object: no re-encoding, and the writer's
+            # comparison is an identity check.
+            with timed(t, "write"):
+                previous = self.files
+                files = {
+                    path: previous[path]
+                    if self.outputs_before.get(path) is text and path in previous
+                    else text.encode()
+                    for path, text in outputs.items()
+                }
+                files[FACTSHEET] = dataset(site, files)  # from the records' bytes
+                own = hand_written(project, files)
+                files.update(own)
+                # After the first run only these can differ from what was written last time.
+                candidates = None if full else {*self.rendered, FACTSHEET, *own}
+                stats = self._write(files, candidates)
+        except BaseException:
+            # Some files may be written and others not, and what is kept about them may be half
+            # updated: the next run makes everything again and compares it with the disk.
+            self.site, self.files = None, {}
+            raise
         stats.written = sorted({*self.early_written, *stats.written})
         return stats
 

@@ -633,10 +633,7 @@ def load_content(
         ]
     else:
         files, problems, unreadable = content_files(project, content_dir)
-        if cache is not None:
-            cache.listing = (files, list(problems), set(unreadable))
-            cache.listed_paths = [os.path.abspath(p) for p, _, _ in files]
-            cache.listed = frozenset(cache.listed_paths)
+        listing = (files, list(problems), set(unreadable))
         if read_many is not None and cache is not None:  # looked at before reading: a later edit is seen
             keys = [cache.key(p) for p, _, _ in files]
             results = read_many(files)
@@ -648,6 +645,10 @@ def load_content(
             results = [cache.get(p, r, functools.partial(load_document, p, r, kind)) for p, r, kind in files]
         else:
             results = [load_document(p, rel, kind) for p, rel, kind in files]
+        if cache is not None:  # every file listed was read: the next run may go by this listing
+            cache.listing = listing
+            cache.listed_paths = [os.path.abspath(p) for p, _, _ in files]
+            cache.listed = frozenset(cache.listed_paths)
     documents: list[Document] = []
     for (path, _, kind), (doc, problem) in zip(files, results, strict=True):
         if problem:

@@ -357,21 +357,29 @@ def _patched(
     # The shape of every listing is unchanged: swap the records and their values in.
     kinds: dict[str, dict[str, Any]] = {}
     fields: dict[str, dict[Any, tuple[Any, ...]]] = {}
+    kept: RecordCache = {}
     for doc, _, old_contributions, new, contributions in edited:
         records = kinds.get(doc.kind)
         if records is None:
             records = kinds[doc.kind] = dict(getattr(previous, doc.kind))
         records[new.id] = new
+        # What the listings hold from now on: an equal value stays as it is (the very object the
+        # next patch looks for), a changed one takes its place.
+        holds: list[Contribution] = []
         for (name, key, was), (_, _, now) in zip(old_contributions, contributions, strict=True):
             if was is now or was == now:
+                holds.append((name, key, was))
                 continue
             listing = fields.get(LISTS[name])
             if listing is None:
                 listing = fields[LISTS[name]] = dict(getattr(previous, LISTS[name]))
-            listing[key] = tuple(now if value is was else value for value in listing[key])
-        cache[doc.file] = (doc, new, contributions)
-    if datings is not None:
-        datings.update(new_datings)
+            values = listing.get(key, ())
+            if not any(value is was for value in values):
+                return None  # not where this record put it: build the model again
+            listing[key] = tuple(now if value is was else value for value in values)
+            holds.append((name, key, now))
+        kept[doc.file] = (doc, new, tuple(holds))
+    cache.update(kept)
     changes: dict[str, Any] = {**kinds, **fields}
     return dataclasses.replace(previous, **changes)
 

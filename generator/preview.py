@@ -31,6 +31,7 @@ import ipaddress
 import mimetypes
 import posixpath
 import re
+import select
 import shutil
 import socket
 import socketserver
@@ -267,10 +268,18 @@ class Preview:
             html = self.pages[key] = (compact_html(text) if name.endswith(".html") else text).encode()
         return html
 
-    def wait_for_change(self, epoch: int, page: str | None = None, timeout: float = POLL_SECONDS) -> int:
+    def wait_for_change(
+        self,
+        epoch: int,
+        page: str | None = None,
+        timeout: float = POLL_SECONDS,
+        gone: Callable[[], bool] | None = None,
+    ) -> int:
         """The current epoch as soon as ``page`` (a site path; None: any) changed after ``epoch``.
 
-        After ``timeout`` with no such change, ``epoch`` itself: the browser asks again.
+        After ``timeout`` with no such change, or once ``gone()`` says the browser
+        has left (looked at every quarter of a second), ``epoch`` itself: the
+        browser asks again, if it is still there.
         """
 
         def changed() -> bool:
@@ -284,8 +293,15 @@ class Preview:
                 self.polled[page] = max(self.polled.get(page, 0), epoch)
                 self.epoch_changed.notify_all()
             try:
-                if self.epoch_changed.wait_for(lambda: changed() or self.stopping.is_set(), timeout):
-                    return self.epoch if changed() else epoch
+                deadline = time.monotonic() + timeout
+                while True:
+                    left = max(0.0, deadline - time.monotonic())
+                    if self.epoch_changed.wait_for(
+                        lambda: changed() or self.stopping.is_set(), min(left, 0.25)
+                    ):
+                        return self.epoch if changed() else epoch
+                    if left <= 0.25 or (gone is not None and gone()):
+                        break
                 return epoch
             finally:
                 if page is not None:
@@ -334,6 +350,7 @@ class Preview:
             with self.epoch_changed:
                 open_pages = set(self.watched)
             reloading = open_pages if everything else open_pages & shown
+            told_at = 0
             for url in sorted(reloading):
                 file = self.engine.lookup(url)
                 if file is not None and self.engine.is_page(file):
@@ -349,8 +366,15 @@ class Preview:
         if everything or shown:
             self.search_wanted.set()
             self._bump(None if everything else shown)
-            with self.epoch_changed:
-                self.reloading = (reloading, self.epoch)
+            told_at = self.epoch
+        with self.epoch_changed:  # a page still to be made is not waited for: it waits for us
+            self.reloading = (reloading - waiting if told_at else set(), told_at)
+
+    def all_written(self) -> None:
+        """docs/ holds every file now (or the first run failed): nothing more is made on demand, and
+        the files expected at the start are no longer assumed (a reload reads docs/ as it is)."""
+        with self.lock:
+            self.expected, self.make = [], None
 
     def settle(self) -> None:
         """No regeneration is under way: pages waiting for one are served as they are."""
@@ -513,7 +537,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             response = Response(403, b"the preview answers requests for localhost only", "x.txt")
         elif m := re.fullmatch(r"/livereload/([0-9]+)(?:/[0-9]+)?(?:\?page=(.*))?", self.path):
             epoch = preview.wait_for_change(
-                int(m[1]), site_path(urllib.parse.unquote(m[2])) if m[2] is not None else None
+                int(m[1]),
+                site_path(urllib.parse.unquote(m[2])) if m[2] is not None else None,
+                gone=self._gone,
             )
             response = Response(200, str(epoch).encode(), "x.txt")
         else:
@@ -528,6 +554,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if body:
             with contextlib.suppress(OSError):
                 self.wfile.write(response.body)
+
+    def _gone(self) -> bool:
+        """Whether the browser has closed this connection (it left the page, or hid its tab)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # a line per asset would bury the content problems the terminal is for

@@ -187,6 +187,7 @@ def _preview_serve(
             if stats is not None:
                 preview.changed([p for p in stats.written if p not in early], stats.removed)
             if not first.is_set():
+                preview.all_written()
                 gc.freeze()  # the model is long-lived: keep the cyclic collector from walking it each edit
                 first.set()
                 report(READY if stats is not None else f"Watching {', '.join(SOURCES)} for changes.")
@@ -210,14 +211,14 @@ def _preview_serve(
     if (config.parent / "overrides").is_dir():
         observer.schedule(reload, str(config.parent / "overrides"), recursive=True)
     # Show the last run's pages at once (or, without them, each page as it is asked for) and
-    # bring docs/ up to date meanwhile.
+    # bring docs/ up to date meanwhile, watching already: an edit saved meanwhile is seen.
     if earlier:
         report("Serving the pages of the last run while checking the content …")
     else:
         report("Serving each page as it is asked for while the others are generated …")
     preview.editing.set()
-    threading.Thread(target=handler.run, name="first-regeneration", daemon=True).start()
     observer.start()
+    threading.Thread(target=handler.run, name="first-regeneration", daemon=True).start()
     try:
         threading.Event().wait()  # until interrupted
     except KeyboardInterrupt:
@@ -225,6 +226,7 @@ def _preview_serve(
     finally:
         observer.stop()
         server.shutdown()
+        server.server_close()
 
 
 def _engine_serve(project: Project, dev_addr: str, report: Callable[[str], None]) -> None:
@@ -232,16 +234,19 @@ def _engine_serve(project: Project, dev_addr: str, report: Callable[[str], None]
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     regenerator = Regenerator(project)
-    if report_regeneration(regenerator, report) is None and not project.path("docs").is_dir():
-        raise BuildFailed("fix the problems above, then run serve again")
-    gc.freeze()
 
     def regenerate(touched: set[str] | None) -> None:
         report_regeneration(regenerator, report, touched)
         regenerator.collect()
 
-    observer = _watch(project, _Debounced(regenerate))
-    observer.start()
+    handler = _Debounced(regenerate)
+    observer = _watch(project, handler)
+    observer.start()  # before the first run: an edit saved during it is seen
+    with handler.running:
+        if report_regeneration(regenerator, report) is None and not project.path("docs").is_dir():
+            observer.stop()
+            raise BuildFailed("fix the problems above, then run serve again")
+    gc.freeze()
     try:
         mkdocs_serve(config_file=str(project.path("config")), dev_addr=dev_addr, livereload=True)
     finally:

@@ -210,3 +210,34 @@ def test_a_watcher_naming_the_files_changed_spares_looking_at_the_others(
     assert b"Other talks" in (tmp_path / "docs/meetings/2024-11-choe-lavrov-moscow.md").read_bytes()
     assert (tmp_path / "docs/meetings/2024-11-extra.md").exists()
     _same_as_full(regen, sample)
+
+
+def test_a_run_that_fails_after_the_edited_pages_leaves_nothing_stale(
+    sample: Project, tmp_path: Path
+) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    _same_as_full(regen, sample)
+
+    def fail(written: list[str], later: set[str]) -> None:
+        raise RuntimeError("the listings could not be made")
+
+    regen.early = fail
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
+    with pytest.raises(RuntimeError):
+        regen.run()
+    assert b"Talks" in (tmp_path / "docs/meetings/2024-11-choe-lavrov-moscow.md").read_bytes()
+    regen.early = None
+    _edit(sample, MEETING, "title: Talks", "title: Choe Son Hui and Sergei Lavrov meet")  # undone
+    _same_as_full(regen, sample)
+
+
+def test_an_edit_saved_before_anything_watched_is_seen(sample: Project, tmp_path: Path) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    regen.prepare()
+    # Saved after prepare() read it, before serve's watcher started: no watcher names it.
+    _edit(sample, "content/actors/sergei-lavrov.yaml", "name: Sergei Lavrov", "name: Sergey Lavrov")
+    regen.run()
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
+    regen.run(touched={str((sample.root / MEETING).resolve())})
+    assert b"Sergey" in (tmp_path / "docs/actors/sergei-lavrov.md").read_bytes()
+    _same_as_full(regen, sample)

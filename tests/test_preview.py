@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -249,3 +250,46 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample:
         _same_as_built(live)
     finally:
         live.preview.stop()
+
+
+def test_after_a_first_start_a_removed_page_stays_removed_when_the_configuration_reloads(
+    sample: Project,
+) -> None:
+    shutil.rmtree(sample.path("docs"), ignore_errors=True)
+    regenerator = Regenerator(sample)
+    expected = regenerator.prepare()
+    preview = Preview(sample, [].append, expected, regenerator.make_now)
+    try:
+        stats = regenerator.run()
+        preview.changed(stats.written, stats.removed)
+        preview.all_written()  # what serve says once the first run is done
+        (sample.root / "content/meetings/choe-lavrov-plaque.yaml").unlink()
+        stats = regenerator.run()
+        assert "meetings/choe-lavrov-plaque.md" in stats.removed
+        preview.changed(stats.written, stats.removed)
+        preview.reload()
+        assert preview.get("/meetings/choe-lavrov-plaque.html").status == 404
+    finally:
+        preview.stop()
+
+
+def test_a_browser_that_left_is_no_longer_waited_for(live: Live) -> None:
+    server = live.preview.start("127.0.0.1", 0)
+    try:
+        port = server.server_address[1]
+        page = "meetings/2024-11-choe-lavrov-moscow.html"
+        with socket.create_connection(("127.0.0.1", port)) as browser:
+            poll = f"GET /livereload/{live.preview.epoch}?page=/{page} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            browser.sendall(poll.encode())
+            deadline = time.monotonic() + 10
+            while page not in live.preview.watched:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+        # The browser went to another page: its poll's connection closed, the server lets it go.
+        deadline = time.monotonic() + 5
+        while page in live.preview.watched:
+            assert time.monotonic() < deadline, "still waiting for a browser that left"
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+        server.server_close()
