@@ -316,7 +316,8 @@ class Regenerator:
                         self._render(first, site, outputs, deps)
                     with timed(t, "write"):
                         self.early_written = self._write_early({path: outputs[path] for path, _, _ in first})
-                    later = {path for path, _, _ in todo} - {path for path, _, _ in first}
+                    # The dataset is made from every record: it comes with the listings.
+                    later = ({path for path, _, _ in todo} - {path for path, _, _ in first}) | {FACTSHEET}
                     self.early_seconds = sum(t.values())
                     self.early(self.early_written, later)
                     todo = [job for job in todo if job[0] in later]

@@ -9,6 +9,7 @@ import pytest
 
 from generator.build import Project, generate_files
 from generator.errors import ValidationFailed
+from generator.export import FACTSHEET
 from generator.incremental import Regenerator
 
 from conftest import NEW_MEETING
@@ -182,7 +183,7 @@ def test_the_edited_records_pages_come_first_and_the_listings_after(sample: Proj
     # Told once: the meeting's own page and the pages of those in it were written, the listings not yet.
     assert "meetings/2024-11-choe-lavrov-moscow.md" in written and "actors/choe-son-hui.md" in written
     assert b"Talks" in page.read_bytes()
-    assert {"timeline.md", "meetings/index.md", "index.md"} <= later
+    assert {"timeline.md", "meetings/index.md", "index.md", FACTSHEET} <= later  # the dataset too
     assert not later & set(written)
     assert timeline_then == before != timeline.read_bytes()
     assert set(written) <= set(regen.early_written) and regen.early_written == written
