@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import generator.render
-from generator.build import Project, build, generate_files
-from generator.render import initial, md_escape, relative
+from generator.bench import make_content
+from generator.build import Project, build, check, generate_files
+from generator.render import Page, initial, make_env, md_escape, relative, render_page
 
 from conftest import REPO, SAMPLE
 
@@ -91,3 +94,27 @@ def test_the_graph_legend_names_only_the_kinds_of_actor_drawn() -> None:
     legend = svg[svg.index('<g class="fs-legend">') :]
     drawn = {site.actors[a].kind for a in graph_actors(site)}
     assert set(re.findall(r"fs-node--(\w+)", legend)) == drawn
+
+
+def test_the_pairs_who_met_most_are_those_a_full_sort_gives(tmp_path: Path) -> None:
+    """The home page's pairs: counts first, then the first actor's name, then ids; ties at the cut kept."""
+    make_content(tmp_path / "sheet", 300)
+    site = check(Project(tmp_path / "sheet"))
+    held = {(a, b): n for a, others in site.met_with.items() for b, n in others if a < b}
+    coming = {(a, b): n for a, others in site.to_meet.items() for b, n in others if a < b}
+    everything = sorted(
+        held.keys() | coming.keys(),
+        key=lambda p: (-held.get(p, 0), -coming.get(p, 0), site.actors[p[0]].name, p),
+    )
+    assert len(everything) > 50 and held
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "pairs.md.j2").write_text(
+        "{% for n in limits %}{{ key_pairs(n) }}\n{% endfor %}", encoding="utf-8"
+    )
+    limits = [0, 1, 6, 25, len(everything), len(everything) + 5]
+    out = render_page(make_env(templates), site, Page("pairs.md", "pairs.md.j2", {"limits": limits}))
+    expected = [
+        str([(a, b, held.get((a, b), 0), coming.get((a, b), 0)) for a, b in everything[:n]]) for n in limits
+    ]
+    assert out.replace("\\", "").splitlines() == expected  # the Markdown escapes taken off
