@@ -140,6 +140,9 @@ def _differ(a: Any, b: Any) -> bool:
     return a is not b and bool(a != b)
 
 
+INCOMPLETE = ".factsheet-incomplete"  # in docs/ while a first start is making its pages
+
+
 class Regenerator:
     """Regenerates docs/ after edits, doing only the work the edits call for."""
 
@@ -215,6 +218,9 @@ class Regenerator:
             own = hand_written(self.project, {path: b"" for path in made})
         self.ahead = (site, made, own)
         self.out.mkdir(parents=True, exist_ok=True)
+        # Until the first run has written every file (its writing removes this, as any file it did
+        # not make), docs/ is no earlier run's pages: a start that finds it starts as from nothing.
+        (self.out / INCOMPLETE).touch()
         self.make_now(list(own))  # stylesheets and scripts too: every page asks for them
         return [*made, FACTSHEET, *own]
 
@@ -349,6 +355,7 @@ class Regenerator:
             self.site, self.files = None, {}
             raise
         stats.written = sorted({*self.early_written, *stats.written})
+        stats.removed = [rel for rel in stats.removed if rel != INCOMPLETE]  # no page of the site
         return stats
 
     def _own_page(self, path: str, site: Site) -> bool:

@@ -282,13 +282,16 @@ class Preview:
         browser asks again, if it is still there.
         """
 
+        # Not a page of the site (a 404): it reloads when every page does (a file came, say).
+        known = page is not None and self.engine.lookup(page) is not None
+
         def changed() -> bool:
             if page is None:
                 return self.epoch > epoch
-            return max(self.all_epoch, self.page_epochs.get(page, 0)) > epoch
+            return max(self.all_epoch, self.page_epochs.get(page, 0) if known else 0) > epoch
 
         with self.epoch_changed:
-            if page is not None:
+            if page is not None and known:
                 self.watched[page] += 1
                 self.polled[page] = max(self.polled.get(page, 0), epoch)
                 self.epoch_changed.notify_all()
@@ -304,7 +307,7 @@ class Preview:
                         break
                 return epoch
             finally:
-                if page is not None:
+                if page is not None and known:
                     self.watched[page] -= 1
                     if not self.watched[page]:
                         del self.watched[page]
@@ -502,7 +505,7 @@ def _loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
-        return host == "localhost"
+        return host.lower().rstrip(".") == "localhost"
 
 
 def _host_name(header: str) -> str:

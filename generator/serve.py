@@ -31,7 +31,7 @@ from watchdog.observers.api import BaseObserver
 from .build import BuildFailed, Project
 from .engine import EngineError
 from .errors import ValidationFailed, format_problems
-from .incremental import Regenerator
+from .incremental import INCOMPLETE, Regenerator
 from .preview import Preview
 from .render import RenderError
 from .write import WriteStats
@@ -149,7 +149,8 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
         return
     regenerator = Regenerator(project)
     docs = project.path("docs")
-    earlier = docs.is_dir() and any(docs.iterdir())
+    # docs/ as an earlier run left it; not when a first start was stopped before it had made everything
+    earlier = docs.is_dir() and any(docs.iterdir()) and not (docs / INCOMPLETE).exists()
     expected: list[str] = []
     if not earlier:  # nothing to show yet: check the content, then make pages as they are asked for
         try:

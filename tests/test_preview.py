@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import Project, build
 from generator.errors import ValidationFailed
-from generator.incremental import Regenerator
+from generator.incremental import INCOMPLETE, Regenerator
 from generator.preview import Preview, without_live_reload
 
 from conftest import NEW_MEETING, edit
@@ -234,8 +234,10 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample:
     expected = live.regenerator.prepare()
     live.preview = Preview(sample, live.messages.append, expected, live.regenerator.make_now)
     try:
-        # Only what every page needs is there: the navigation's pages and pages/.
+        # Only what every page needs is there: the navigation's pages and pages/; and a mark that
+        # docs/ is not complete, should serve stop now (a start that finds it starts from nothing).
         assert (docs / "index.md").exists() and (docs / "assets/factsheet.css").exists()
+        assert (docs / INCOMPLETE).exists()
         meeting = docs / "meetings/2024-11-choe-lavrov-moscow.md"
         assert not meeting.exists() and not (docs / "actors/sergei-lavrov.md").exists()
         served = live.get("/meetings/2024-11-choe-lavrov-moscow.html")
@@ -246,6 +248,7 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample:
         stats = live.regenerator.run()  # the first run, which serve starts at once
         assert "meetings/2024-11-choe-lavrov-moscow.md" not in stats.written  # made already, the same
         assert "actors/sergei-lavrov.md" in stats.written
+        assert not (docs / INCOMPLETE).exists() and not stats.removed  # every file is there now
         live.preview.changed(stats.written, stats.removed)
         _same_as_built(live)
     finally:
