@@ -257,11 +257,17 @@ def _dated(
     if cache is not None:
         cache.clear()
         cache.update(fresh)
-    for mid, m in meetings.items():  # a part with no date of its own takes its whole's
-        whole = m.part_of
-        if whole is not None and m.date is None and whole in out:
-            out[mid] = within_whole(out[mid], out[whole], whole)
+    for mid, m in meetings.items():
+        out[mid] = _in_whole(m, out[mid], out)
     return out
+
+
+def _in_whole(m: Meeting, dating: Dating, datings: dict[str, Dating]) -> Dating:
+    """An event's dating, narrowed to its whole's (in ``datings``) when it has no date of its own."""
+    whole = m.part_of
+    if whole is not None and m.date is None and whole in datings:
+        return within_whole(dating, datings[whole], whole)
+    return dating
 
 
 # Each back-reference build_site collects, and the Site field that holds it.
@@ -321,7 +327,7 @@ def _patched(
     """
     if title != previous.title or len(documents) != len(cache):
         return None
-    edited: list[tuple[Document, Any, tuple[Contribution, ...], Any, tuple[Contribution, ...]]] = []
+    edited: list[tuple[Document, tuple[Contribution, ...], Any, tuple[Contribution, ...]]] = []
     for doc in documents:
         hit = cache.get(doc.file)
         if hit is None:
@@ -337,28 +343,24 @@ def _patched(
         contributions = _contributions(doc.kind, new)
         if [c[:2] for c in contributions] != [c[:2] for c in old_contributions]:
             return None
-        edited.append((doc, old, old_contributions, new, contributions))
+        edited.append((doc, old_contributions, new, contributions))
     site_seeds = {s.seed: seeds[s.seed] for s in previous.sources.values() if seeds and s.seed in seeds}
     if site_seeds != previous.seeds:
         return None
     published = {sid: s.published for sid, s in previous.sources.items()}
     new_datings: dict[str, tuple[Any, tuple[str | None, ...], Dating]] = {}
-    for doc, _, _, new, _ in edited:
+    for doc, _, new, _ in edited:
         if doc.kind != "meetings":
             continue
         raw = date_event(new, published)[0]
-        dating = raw
-        whole = new.part_of
-        if whole is not None and new.date is None and whole in previous.dating:
-            dating = within_whole(raw, previous.dating[whole], whole)
-        if dating != previous.dating[new.id]:
+        if _in_whole(new, raw, previous.dating) != previous.dating[new.id]:
             return None
         new_datings[new.id] = (new, tuple(published.get(s) for s in new.dating_sources), raw)
     # The shape of every listing is unchanged: swap the records and their values in.
     kinds: dict[str, dict[str, Any]] = {}
     fields: dict[str, dict[Any, tuple[Any, ...]]] = {}
     kept: RecordCache = {}
-    for doc, _, old_contributions, new, contributions in edited:
+    for doc, old_contributions, new, contributions in edited:
         records = kinds.get(doc.kind)
         if records is None:
             records = kinds[doc.kind] = dict(getattr(previous, doc.kind))
