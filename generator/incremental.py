@@ -171,9 +171,9 @@ class Regenerator:
         # and which paths are still to come (serve shows the first at once); None: all at the end.
         self.early: Callable[[list[str], set[str]], None] | None = None
         self.early_written: list[str] = []  # what the last run wrote before the rest
+        self.early_seconds = 0.0  # and how long into the run
         # From prepare() to the end of the first run: the model, how to make each file, pages/.
         self.ahead: tuple[Site, dict[str, Callable[[Any], str]], dict[str, bytes]] | None = None
-        self.early_seconds = 0.0  # and how long into the run
 
     def _templates_key(self) -> tuple[Any, ...]:
         root = self.project.path("templates")
@@ -388,11 +388,18 @@ class Regenerator:
         written = []
         for rel in sorted(texts):
             data = texts[rel].encode()
-            if self.files.get(rel) != data:
-                write_atomic(self.out / rel, data)
+            if self._write_changed(rel, data):
                 written.append(rel)
             self.files[rel] = data
         return written
+
+    def _write_changed(self, rel: str, data: bytes) -> bool:
+        """Write ``data`` at ``rel`` unless the last run wrote those bytes there; whether it did."""
+        old = self.files.get(rel)
+        if old is data or old == data:
+            return False
+        write_atomic(self.out / rel, data)
+        return True
 
     def _dependents(self, changed: set[Dep]) -> set[str]:
         """The paths that read a part of the model in ``changed``."""
@@ -434,12 +441,10 @@ class Regenerator:
             stats = WriteStats()
             check = sorted(files) if candidates is None else sorted(candidates & files.keys())
             for rel in check:
-                old = self.files.get(rel)
-                if old is files[rel] or old == files[rel]:
-                    stats.unchanged += 1
-                else:
-                    write_atomic(self.out / rel, files[rel])
+                if self._write_changed(rel, files[rel]):
                     stats.written.append(rel)
+                else:
+                    stats.unchanged += 1
             if candidates is not None:
                 stats.unchanged += len(files) - len(check)
             for rel in sorted(self.files.keys() - files.keys()):
