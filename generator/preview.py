@@ -158,9 +158,8 @@ class Preview:
         self.search_complete = False  # an index of every page has been written
         self.epoch = int(time.time() * 1000)  # a page reloads when the epoch passes the one it was served at
         self.epoch_changed = threading.Condition()
-        self.all_epoch = (
-            self.epoch
-        )  # when every page last changed (the configuration, files added or removed)
+        # When every page last changed (the configuration, files added or removed).
+        self.all_epoch = self.epoch
         self.page_epochs: dict[str, int] = {}  # site path -> when that page last changed
         self.pending: set[str] = set()  # site paths being regenerated: asked for, they wait
         self.watched: Counter[str] = Counter()  # site path -> browsers showing it (waiting for a change)
@@ -282,18 +281,18 @@ class Preview:
         browser asks again, if it is still there.
         """
 
-        # Not a page of the site (a 404): it reloads when every page does (a file came, say).
-        known = page is not None and self.engine.lookup(page) is not None
+        # A page of the site, watched; not one (a 404) reloads when every page does (a file came).
+        watched = page if page is not None and self.engine.lookup(page) is not None else None
 
         def changed() -> bool:
             if page is None:
                 return self.epoch > epoch
-            return max(self.all_epoch, self.page_epochs.get(page, 0) if known else 0) > epoch
+            return max(self.all_epoch, self.page_epochs.get(page, 0) if watched else 0) > epoch
 
         with self.epoch_changed:
-            if page is not None and known:
-                self.watched[page] += 1
-                self.polled[page] = max(self.polled.get(page, 0), epoch)
+            if watched is not None:
+                self.watched[watched] += 1
+                self.polled[watched] = max(self.polled.get(watched, 0), epoch)
                 self.epoch_changed.notify_all()
             try:
                 deadline = time.monotonic() + timeout
@@ -307,13 +306,13 @@ class Preview:
                         break
                 return epoch
             finally:
-                if page is not None and known:
-                    self.watched[page] -= 1
-                    if not self.watched[page]:
-                        del self.watched[page]
+                if watched is not None:
+                    self.watched[watched] -= 1
+                    if not self.watched[watched]:
+                        del self.watched[watched]
 
-    def _bump(self, pages: set[str] | None = None) -> None:
-        """A new epoch: the browsers showing ``pages`` (site paths; None: every page) reload."""
+    def _bump(self, pages: set[str] | None = None) -> int:
+        """A new epoch, returned: the browsers showing ``pages`` (site paths; None: every page) reload."""
         with self.epoch_changed:
             self.epoch = max(int(time.time() * 1000), self.epoch + 1)
             if pages is None:
@@ -322,6 +321,7 @@ class Preview:
                 self.page_epochs.update(dict.fromkeys(pages, self.epoch))
             self.changed_at = time.monotonic()
             self.epoch_changed.notify_all()
+            return self.epoch
 
     # --- keeping up with edits -----------------------------------------------------------------
 
@@ -353,7 +353,6 @@ class Preview:
             with self.epoch_changed:
                 open_pages = set(self.watched)
             reloading = open_pages if everything else open_pages & shown
-            told_at = 0
             for url in sorted(reloading):
                 file = self.engine.lookup(url)
                 if file is not None and self.engine.is_page(file):
@@ -363,13 +362,11 @@ class Preview:
                 file = self.engine.files.get_file_from_path(rel)
                 if file is not None:
                     waiting.add(file.dest_uri)
-        with self.epoch_changed:
-            self.pending = waiting
-            self.epoch_changed.notify_all()
+        self._hold(waiting)
+        told_at = 0
         if everything or shown:
             self.search_wanted.set()
-            self._bump(None if everything else shown)
-            told_at = self.epoch
+            told_at = self._bump(None if everything else shown)
         with self.epoch_changed:  # a page still to be made is not waited for: it waits for us
             self.reloading = (reloading - waiting if told_at else set(), told_at)
 
@@ -381,8 +378,12 @@ class Preview:
 
     def settle(self) -> None:
         """No regeneration is under way: pages waiting for one are served as they are."""
+        self._hold(set())
+
+    def _hold(self, pages: set[str]) -> None:
+        """From now on, ``pages`` (site paths) asked for wait for the next change; the others are served."""
         with self.epoch_changed:
-            self.pending = set()
+            self.pending = pages
             self.epoch_changed.notify_all()
 
     def wait_for_reloads(self, timeout: float = 1.0) -> None:
