@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,7 +26,7 @@ from .history import History, HistoryMissing, history_for, plain_config, reposit
 from .loader import ContentFile, Document, ReadMany, load_content, load_document
 from .model import Site, build_site
 from .offline import write_site_zip
-from .parallel import fork_map, workers
+from .parallel import can_fork, fork_map, workers
 from .render import RenderError, make_env, page_plan, render_page
 from .validate import FileCache, check_file, validate
 from .write import WriteStats, compact_html_tree, link_tree, swap_in, sync_tree
@@ -127,12 +128,57 @@ def check(project: Project, phases: Phases | None = None) -> Site:
     checked: FileCache = {}
     with timed(phases, "load"):
         content = load_content(project.root, project.content, project.seeds, read_many=reader(checked))
-    with timed(phases, "validate"):
-        problems = validate(content, cache=checked)
+    title = project.site_title()
+    return checked_then_modelled(
+        len(content.documents),
+        lambda: validate(content, cache=checked),
+        lambda: build_site(content.documents, title, seeds=content.seeds),
+        phases,
+    )
+
+
+def checked_then_modelled(
+    files: int,
+    check_across: Callable[[], list[Problem]],
+    model: Callable[[], Site],
+    phases: Phases | None = None,
+) -> Site:
+    """The model, if ``check_across`` finds no problem; else raise :class:`ValidationFailed`.
+
+    For a large sheet on more than one core, the checks run in a forked worker
+    while this process builds the model (about a second each at 10,000
+    meetings). A model made of content that fails its checks is thrown away,
+    and whatever making it raised too: the problems are what is reported, as
+    when the checks come first. Timed as ``validate`` (what the checks took
+    beyond the model) and ``model``.
+    """
+    if files < PARALLEL_FROM or workers() < 2 or not can_fork():
+        with timed(phases, "validate"):
+            problems = check_across()
+        if problems:
+            raise ValidationFailed(problems)
+        with timed(phases, "model"):
+            return model()
+    start = time.perf_counter()
+
+    def job(which: str) -> Any:
+        if which == "checks":
+            return check_across()
+        try:
+            return model(), None, time.perf_counter() - start
+        except Exception as exc:  # raised below only if the checks find nothing wrong
+            return None, exc, time.perf_counter() - start
+
+    problems, (site, failed, model_s) = fork_map(job, ["checks", "model"])
+    if phases is not None:
+        phases["model"] = phases.get("model", 0.0) + model_s
+        phases["validate"] = phases.get("validate", 0.0) + max(0.0, time.perf_counter() - start - model_s)
     if problems:
         raise ValidationFailed(problems)
-    with timed(phases, "model"):
-        return build_site(content.documents, project.site_title(), seeds=content.seeds)
+    if failed is not None:
+        raise failed
+    assert isinstance(site, Site)
+    return site
 
 
 def reader(checked: FileCache) -> ReadMany:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .build import Project, collector_paused, hand_written, reader, timed
+from .build import Project, checked_then_modelled, collector_paused, hand_written, reader, timed
 from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .loader import ReadCache, ReadMany, load_content
@@ -249,13 +249,12 @@ class Regenerator:
             content = load_content(
                 project.root, project.content, project.seeds, self.reads, read_many, touched
             )
-        with timed(t, "validate"):
-            problems = validate(content, cache=self.checks, across=self.across)
-        if problems:
-            raise ValidationFailed(problems)
-        with timed(t, "model"):
+        modelled: list[bool] = []
+
+        def model() -> Site:
+            modelled.append(True)
             try:
-                site = build_site(
+                return build_site(
                     content.documents,
                     project.site_title(),
                     cache=self.records,
@@ -266,6 +265,19 @@ class Regenerator:
             except BaseException:
                 self.model = None  # the caches may be half updated: nothing to patch next time
                 raise
+
+        try:
+            site = checked_then_modelled(
+                len(content.documents),
+                lambda: validate(content, cache=self.checks, across=self.across),
+                model,
+                t,
+            )
+        except ValidationFailed:
+            if modelled:  # alongside the checks (a first start): the caches hold content that failed
+                self.model = None  # them, so nothing is patched from the model before it
+            raise
+        else:
             if site.history is not self.history:
                 site = dataclasses.replace(site, history=self.history)
             self.model = site  # what ``records`` and ``datings`` now hold, even if rendering fails

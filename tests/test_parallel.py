@@ -83,7 +83,8 @@ def test_shared_out_generation_is_byte_identical(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("FACTSHEET_WORKERS", "3")
     spawned = count_spawns(monkeypatch)
     shared = generate_files(_sample())
-    assert len(spawned) == 4  # two workers for loading, two for rendering
+    # two workers for loading, one checking across files while this process models, two rendering
+    assert len(spawned) == 5
     assert list(shared) == list(one)
     assert shared == one
 
@@ -107,3 +108,34 @@ def test_shared_out_checking_reports_the_same_problems(
     assert texts == [p.text() for p in serial.value.problems]
     assert any(meeting.name in t and "statsu" in t for t in texts)
     assert any("broken.yaml:2:" in t for t in texts)
+
+
+def test_checks_across_files_alongside_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks across files run in a worker while this process models: a problem they find is
+    reported as when they run first, whatever modelling the broken content did or raised."""
+    from generator.incremental import Regenerator
+
+    from conftest import copy_sample
+
+    project = copy_sample(tmp_path / "p")
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("FACTSHEET_WORKERS", "2")
+    spawned = count_spawns(monkeypatch)
+    fine = build_module.check(project)
+    assert len(spawned) == 2  # one loading, one checking across files
+    monkeypatch.setenv("FACTSHEET_WORKERS", "1")
+    assert build_module.check(project) == fine  # the same model made either way
+    monkeypatch.setenv("FACTSHEET_WORKERS", "2")
+
+    meeting = sorted(project.path("content").glob("meetings/*.yaml"))[0]
+    text = meeting.read_text(encoding="utf-8")
+    assert "  - actor: " in text
+    meeting.write_text(text.replace("  - actor: ", "  - actor: nobody-we-know-", 1), encoding="utf-8")
+    for check in (lambda: build_module.check(project), lambda: Regenerator(project).prepare()):
+        with pytest.raises(ValidationFailed) as shared:
+            check()
+        assert any(meeting.name in p.text() and "nobody-we-know-" in p.text() for p in shared.value.problems)
+    monkeypatch.setenv("FACTSHEET_WORKERS", "1")
+    with pytest.raises(ValidationFailed) as serial:
+        build_module.check(project)
+    assert [p.text() for p in shared.value.problems] == [p.text() for p in serial.value.problems]
