@@ -43,7 +43,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from .parallel import can_fork, fork_map, workers
@@ -109,6 +109,36 @@ def _before_pages(config: Any, clean_site: bool, expected: Iterable[str] = ()) -
     files = config.plugins.on_files(files, config=config)
     files_mod.set_exclusions(files, config)
     return config, files, env
+
+
+def _expecting(files: Any, join: Callable[[str], Any]) -> Any:
+    """``files``, whose lookups by path also find the files still to come, via ``join``."""
+    base = type(files)
+
+    class Expecting(base):  # type: ignore[misc,valid-type]
+        def get_file_from_path(self, path: str) -> Any:
+            file = super().get_file_from_path(path)
+            return join(PurePath(path).as_posix()) if file is None else file  # MkDocs' own key
+
+    return Expecting(files)
+
+
+def _sources_of(url: str) -> list[str]:
+    """The docs paths a file served at ``url`` may come from (pages: ``.md``, or ``index.md`` and
+    ``README.md`` for a folder's page)."""
+    folder: str | None
+    if url.endswith("/") or not url:
+        folder = url.rstrip("/")
+        stem = folder
+    elif url.endswith(".html"):
+        stem = url[: -len(".html")]
+        folder = stem[: -len("/index")] if stem.endswith("/index") else "" if stem == "index" else None
+    else:
+        return [url]
+    found = [f"{stem}.md"] if stem else []
+    if folder is not None:
+        found += [posixpath.join(folder, "index.md"), posixpath.join(folder, "README.md")]
+    return found
 
 
 def _navigation(files: Any, config: Any) -> Any:
@@ -308,9 +338,23 @@ class Engine:
             config = load(config_file, docs_dir, site_dir, overrides, strict=False)
         except exceptions.MkDocsException as exc:
             raise EngineError(f"{config_file.name}: {exc}") from None
-        config, files, env = _before_pages(config, clean_site=False, expected=expected)
+        # The files to come join MkDocs' file list when a page links to one or it is asked for
+        # (or written), rather than all at once: 27,000 at 10,000 meetings take a second or two.
+        # Only with plugins known to look at no file list of their own.
+        lazy = all(type(p).__module__ in SHAREABLE_PLUGINS for p in config.plugins.values())
+        config, files, env = _before_pages(config, clean_site=False, expected=() if lazy else expected)
         self.config = config
         self.files: Files = files
+        self._expected: dict[str, None] = {}
+        self._order: list[str] = []
+        self.by_url: dict[str, File] = {}
+        self.doc_files: list[File] = []
+        self._paged = False
+        if lazy:
+            self._expected = {rel: None for rel in expected if files.get_file_from_path(rel) is None}
+            if self._expected:
+                self._order = [*files.src_uris, *self._expected]
+                self.files = files = _expecting(files, self._join)
         if make is not None:
             make(sorted(p for p in self._nav_sources() if not (docs_dir / p).exists()))
         self.nav = self._navigation()
@@ -322,7 +366,13 @@ class Engine:
 
     def _navigation(self) -> Navigation:
         """The navigation, with what it shows of its pages read (see :meth:`_read_nav_pages`)."""
-        self.nav = _navigation(self.files, self.config)
+        # A file the navigation names gets its page (and title) from the navigation: files joining
+        # meanwhile get none here (the navigation makes one for every page it does not name).
+        self._paged = False
+        try:
+            self.nav = _navigation(self.files, self.config)
+        finally:
+            self._paged = True
         self._read_nav_pages(None)
         return self.nav
 
@@ -330,8 +380,8 @@ class Engine:
         included: Callable[[Any], bool] = _module(
             "structure.files"
         ).InclusionLevel.is_included  # as the build copies and renders
-        self.by_url: dict[str, File] = {f.dest_uri: f for f in self.files if included(f.inclusion)}
-        self.doc_files = self.files.documentation_pages()
+        self.by_url = {f.dest_uri: f for f in self.files if included(f.inclusion)}
+        self.doc_files = list(self.files.documentation_pages())
 
     def _nav_sources(self) -> set[str]:
         """Every docs path the configured navigation names (whether or not it exists)."""
@@ -352,7 +402,49 @@ class Engine:
 
     def lookup(self, url: str) -> File | None:
         """The file served at ``url`` (a path in the site, such as ``meetings/x.html``), or None."""
-        return self.by_url.get(url)
+        file = self.by_url.get(url)
+        if file is None and self._expected:
+            for rel in _sources_of(url):
+                self._join(rel)
+            file = self.by_url.get(url)
+            self._settle()
+        return file
+
+    def _join(self, rel: str) -> File | None:
+        """A file still to come (see ``expected``) made part of the file list; None if not one."""
+        if rel not in self._expected:
+            return None
+        del self._expected[rel]
+        mod, config = _module("structure.files"), self.config
+        file: File = mod.File(rel, config.docs_dir, config.site_dir, config.use_directory_urls)
+        mod.Files.append(self.files, file)
+        mod.set_exclusions([file], config)
+        if self._paged and file.is_documentation_page() and file.page is None:
+            _module("structure.pages").Page(None, file, config)
+        if mod.InclusionLevel.is_included(file.inclusion):
+            self.by_url[file.dest_uri] = file
+            if file.is_documentation_page():
+                self.doc_files.append(file)
+        return file
+
+    def all_there(self) -> None:
+        """Every file expected that was made is in docs/ and has been taken in (:meth:`update`):
+        the others will not come (the content changed meanwhile)."""
+        self._expected.clear()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Once every file expected has come: the file list in the order it would have had had they
+        all been there at the start (the order pages are indexed for search in)."""
+        if self._expected or not self._order:
+            return
+        listed, order = self.files.src_uris, self._order
+        known = set(order)
+        first = [listed[r] for r in order if r in listed]
+        rest = [f for r, f in listed.items() if r not in known]
+        self.files = _module("structure.files").Files(first + rest)
+        self._order = []
+        self._index_files()
 
     @staticmethod
     def is_page(file: File) -> bool:
@@ -479,6 +571,12 @@ class Engine:
         resolve differently, or a title in the navigation changed); otherwise only
         the written pages did.
         """
+        try:
+            return self._update(written, removed)
+        finally:
+            self._settle()
+
+    def _update(self, written: Iterable[str], removed: Iterable[str]) -> bool:
         config, files = self.config, self.files
         written, removed = set(written), set(removed)
         added: list[File] = []

@@ -375,6 +375,7 @@ class Preview:
         the files expected at the start are no longer assumed (a reload reads docs/ as it is)."""
         with self.lock:
             self.expected, self.make = [], None
+            self.engine.all_there()
 
     def settle(self) -> None:
         """No regeneration is under way: pages waiting for one are served as they are."""

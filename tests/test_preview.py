@@ -232,12 +232,17 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample:
     live.project, live.messages = sample, []
     live.regenerator = Regenerator(sample)
     expected = live.regenerator.prepare()
+    assert live.regenerator.ahead is not None
+    made = set(live.regenerator.ahead[1])  # generated, not hand-written
     live.preview = Preview(sample, live.messages.append, expected, live.regenerator.make_now)
     try:
         # Only what every page needs is there: the navigation's pages and pages/; and a mark that
         # docs/ is not complete, should serve stop now (a start that finds it starts from nothing).
         assert (docs / "index.md").exists() and (docs / "assets/factsheet.css").exists()
         assert (docs / INCOMPLETE).exists()
+        # MkDocs' file list takes in the files still to come as they are linked to or asked for.
+        listed = {f.src_uri for f in live.preview.engine.files}
+        assert "index.md" in listed and "meetings/2024-11-choe-lavrov-moscow.md" not in listed
         meeting = docs / "meetings/2024-11-choe-lavrov-moscow.md"
         assert not meeting.exists() and not (docs / "actors/sergei-lavrov.md").exists()
         served = live.get("/meetings/2024-11-choe-lavrov-moscow.html")
@@ -250,6 +255,11 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample:
         assert "actors/sergei-lavrov.md" in stats.written
         assert not (docs / INCOMPLETE).exists() and not stats.removed  # every file is there now
         live.preview.changed(stats.written, stats.removed)
+        live.preview.all_written()
+        # Every page listed now, in the order they were expected in (the order search indexes them).
+        pages = [src for src, _ in live.preview.engine.page_urls()]
+        assert sorted(pages) == sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+        assert [p for p in pages if p in made] == [p for p in expected if p in made and p.endswith(".md")]
         _same_as_built(live)
     finally:
         live.preview.stop()
