@@ -355,16 +355,140 @@ _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 def parse_data(text: str) -> Any:
     """The plain data of one YAML document, as :func:`parse_yaml` gives it, without positions.
 
-    A fast path for the usual file: untagged, no anchors or aliases, text keys
-    met once, shallow. Anything else, and every error, goes through
-    :func:`parse_yaml`, so the result and the errors are the same either way.
+    Two fast paths for the usual file: the plainest block style read line by
+    line (:func:`_parse_plain_block`), else libyaml's events without marks
+    (untagged, no anchors or aliases, text keys met once, shallow). Anything
+    else, and every error, goes through :func:`parse_yaml`, so the result and
+    the errors are the same either way.
     """
     if _NOT_PRINTABLE.search(text) is None:
+        try:
+            return _parse_plain_block(text)
+        except (_Unusual, ValueError):  # ValueError: an integer too long to read (reported below)
+            pass
         try:
             return _parse_usual(text)
         except (_Unusual, yaml.YAMLError, ValueError):
             pass
     return parse_yaml(text)[0]
+
+
+# --- the plainest files, line by line -------------------------------------------------------------
+#
+# Most content files are block mappings and sequences of single-line scalars, as an editor or a
+# script writes them. Those are read line by line with a few regular expressions, several times
+# faster than through libyaml's events. Only a strict subset of YAML is taken; anything else
+# (other keys, multi-line scalars, escapes, comments after a value, flow mappings, tabs, odd line
+# breaks, more than one document) is left to the event parsers. Property-tested against them.
+
+_LINE = re.compile(r"^( *)(- )?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)$", re.M)
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_PLAIN_LINE = re.compile(r"[\w(][\w .+/()'~-]*")
+_FLOW_ITEMS = re.compile(r"\[ *((?:[\w(][\w .+/()'~-]*?) *(?:, *[\w(][\w .+/()'~-]*? *)*)?\]")
+_NOT_LINE_BY_LINE = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+# Keys that _LINE takes but that are not text to the loader (none starts like a number).
+_NOT_TEXT_KEYS = frozenset((*_BOOL, *_NULLS))
+
+Line = tuple[int, bool, str | None, str]  # indent, after "- ", key (if any), the rest
+
+
+def _parse_plain_block(text: str) -> Any:
+    """The data of a file in the plainest block style, or :class:`_Unusual` (see above)."""
+    if _NOT_LINE_BY_LINE.search(text):
+        raise _Unusual
+    lines: list[Line] = []  # the lines that hold something
+    for indent, dash, key, rest in _LINE.findall(text):
+        if rest[-1:] == " ":
+            rest = rest.rstrip(" ")
+        if key:
+            lines.append((len(indent), bool(dash), key, rest))
+        elif dash or (rest and rest[0] != "#"):
+            lines.append((len(indent), bool(dash), None, rest))
+        # else a blank line or a comment
+    if not lines or lines[0][0] != 0:
+        raise _Unusual
+    value, end = _block(lines, 0, 0, 1)
+    if end != len(lines):
+        raise _Unusual
+    return value
+
+
+def _block(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
+    if depth >= MAX_DEPTH - 1:
+        raise _Unusual
+    if lines[i][1]:
+        return _block_sequence(lines, i, indent, depth)
+    return _block_mapping(lines, i, indent, depth)
+
+
+def _block_mapping(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
+    data: dict[str, Any] = {}
+    n = len(lines)
+    while i < n:
+        at, dash, key, raw = lines[i]
+        if at < indent:
+            break
+        if at > indent or dash or key is None or key in data or key in _NOT_TEXT_KEYS:
+            raise _Unusual
+        i += 1
+        if raw:
+            data[key] = _line_scalar(raw)
+            continue
+        value: Any = None
+        if i < n:
+            below, below_dash = lines[i][:2]
+            if below > indent:
+                value, i = _block(lines, i, below, depth + 1)
+            elif below == indent and below_dash:  # a sequence not indented under its key
+                value, i = _block_sequence(lines, i, indent, depth + 1)
+        data[key] = value
+    return data, i
+
+
+def _block_sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
+    items: list[Any] = []
+    n = len(lines)
+    while i < n:
+        at, dash, key, raw = lines[i]
+        if at < indent:
+            break
+        if at > indent:
+            raise _Unusual
+        if not dash:
+            break  # the next key of the mapping this sequence is a value of (else: unusual there)
+        if key is not None:  # a mapping, its first key on the dash's line
+            lines[i] = (indent + 2, False, key, raw)
+            value, i = _block_mapping(lines, i, indent + 2, depth + 1)
+            items.append(value)
+        elif not raw or raw[0] in " -#":
+            raise _Unusual
+        else:
+            items.append(_line_scalar(raw))
+            i += 1
+    return items, i
+
+
+def _line_scalar(raw: str) -> Any:
+    first = raw[0]
+    if first == '"':
+        text = raw[1:-1]
+        if len(raw) < 2 or raw[-1] != '"' or '"' in text or "\\" in text:
+            raise _Unusual
+        return text
+    if first == "'":
+        match = _SINGLE_QUOTED.fullmatch(raw)
+        if match is None:
+            raise _Unusual
+        return match.group(1).replace("''", "'")
+    if first == "[":
+        match = _FLOW_ITEMS.fullmatch(raw)
+        if match is None:
+            raise _Unusual
+        inner = match.group(1)
+        return [] if inner is None else [_resolve_plain(item.strip()) for item in inner.split(",")]
+    if _PLAIN_LINE.fullmatch(raw) is None:
+        raise _Unusual
+    return _resolve_plain(raw)
 
 
 class _OpenMapping:

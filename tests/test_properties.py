@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from generator.loader import (
     MAX_DEPTH,
     FieldPath,
+    _parse_plain_block,  # the line-by-line fast path
     _resolve_plain,  # what a plain scalar means to the loader (YAML 1.2 core schema)
+    _Unusual,
     _YAMLError,
     load_document,
     parse_data,
@@ -166,6 +168,177 @@ def test_nested_data_round_trips_through_yaml(data: Any, unicode: bool, flow: bo
     assert all(path in marks for path in _paths(data)), text
     assert all(path[:-1] == () or path[:-1] in marks for path in key_marks)
     assert max((len(p) for p in _paths(data)), default=0) < MAX_DEPTH
+
+
+# Lines of block YAML, plain and not quite: the line-by-line reader takes only the plainest, and
+# what it takes it must read as libyaml does (and never take what libyaml refuses).
+_INDENTS = ["", " ", "  ", "   ", "    ", "      "]
+_KEYS = ["a", "b", "id", "on", "true", "Null", "_x", "a-b", '"a"', "a b", "1"]
+_VALUES = [
+    *["x", "x y", "1", "-1", "1.5", "1e3", ".5", "true", "null", "~", "yes", "é", "(x)", "it's", "a-b"],
+    *['"q"', '""', '"a: b"', '"a # b"', '"a\\"b"', '"x', "'s''t'", "''", "'x", "[a, b]", "[]", "[ a ]"],
+    *["[a, ]", "[a b, 1]", "{}", "{a: 1}", "|", ">-", "&x a", "*x", "!!str 1", "a: b", "a #c", '"x" #c'],
+    *["x ", "- x", "#c", "-", "%x", "@x", "`x`", "?", ":", "a:b", "[a, [b]]", "2024-01-01"],
+]
+_LINE_PIECES = st.tuples(
+    st.sampled_from(_INDENTS),
+    st.sampled_from(["", "", "- ", "-  ", "-"]),
+    st.sampled_from([None, *_KEYS]),
+    st.sampled_from(["", *_VALUES]),
+)
+
+
+def _yaml_line(piece: tuple[str, str, str | None, str]) -> str:
+    indent, dash, key, value = piece
+    if key is None:
+        return indent + dash + value
+    return indent + dash + key + ":" + (" " + value if value else "")
+
+
+block_lines = st.lists(_LINE_PIECES.map(_yaml_line) | st.sampled_from(["", "# note", "  "]), max_size=12).map(
+    "\n".join
+)
+
+
+@SETTINGS
+@given(block_lines | nested.map(lambda d: yaml.dump(d, Dumper=_Dumper, allow_unicode=True, sort_keys=False)))
+def test_plain_block_lines_read_as_libyaml_reads_them(text: str) -> None:
+    try:
+        fast = _parse_plain_block(text)
+    except (_Unusual, ValueError):
+        return  # left to the event parsers, which the test above holds to parse_yaml
+    try:
+        data = parse_yaml(text)[0]
+    except _YAMLError as exc:
+        raise AssertionError(f"taken line by line, but not YAML ({exc.message}):\n{text}") from None
+    assert _same(fast, data), text
+
+
+_plain_keys = st.from_regex(r"[a-z_][a-z0-9_]{0,5}", fullmatch=True).filter(lambda k: _resolve_plain(k) == k)
+_plain_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(0, 999)
+    | st.from_regex(r"[\w(][\w .()'+/-]{0,12}", fullmatch=True).map(str.strip)
+    | st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)
+)
+_plain_data = st.recursive(
+    _plain_scalars,
+    lambda inner: (
+        st.lists(
+            _plain_scalars | st.dictionaries(_plain_keys, inner, min_size=1, max_size=3),
+            min_size=1,
+            max_size=3,
+        )
+        | st.dictionaries(_plain_keys, inner, min_size=1, max_size=3)
+    ),
+    max_leaves=16,
+)
+
+
+@st.composite
+def _plain_documents(draw: st.DrawFn) -> tuple[str, Any]:
+    """A mapping written in the plainest block style (some scalars quoted), with the data it holds."""
+    data = draw(st.dictionaries(_plain_keys, _plain_data, min_size=1, max_size=4))
+    step = draw(st.sampled_from([1, 2, 3, 4]))
+    lines: list[str] = []
+
+    def scalar(value: Any) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, bool | int):
+            return str(value).lower()
+        ways = []
+        if (
+            value
+            and _resolve_plain(value) == value
+            and re.fullmatch(r"[\w(][\w .()'+/~-]*", value)
+            and value[-1] != " "
+        ):
+            ways.append(value)
+        if '"' not in value and "\\" not in value:
+            ways.append('"' + value + '"')
+        ways.append("'" + value.replace("'", "''") + "'")
+        return draw(st.sampled_from(ways))
+
+    def block(value: Any, indent: int) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, dict | list):
+                    lines.append(" " * indent + key + ":")
+                    if draw(st.booleans()):
+                        lines.append(draw(st.sampled_from(["", "# a comment", " " * indent + "  "])))
+                    inner = indent if isinstance(item, list) and draw(st.booleans()) else indent + step
+                    block(item, inner)
+                else:
+                    text = scalar(item)
+                    lines.append(
+                        " " * indent
+                        + key
+                        + ":"
+                        + (" " + text if text != "null" or draw(st.booleans()) else "")
+                    )
+        else:
+            for item in value:
+                if isinstance(item, dict):
+                    start = len(lines)
+                    block(item, indent + 2)
+                    lines[start] = " " * indent + "- " + lines[start][indent + 2 :]
+                else:
+                    lines.append(" " * indent + "- " + scalar(item))
+
+    block(data, 0)
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n"])), data
+
+
+@SETTINGS
+@given(_plain_documents())
+def test_plain_documents_are_read_line_by_line_as_libyaml_reads_them(document: tuple[str, Any]) -> None:
+    text, data = document
+    assert _same(_parse_plain_block(text), data), text  # taken line by line, and read right
+    assert _same(parse_yaml(text)[0], data), text
+
+
+def test_plain_block_lines_are_read_line_by_line() -> None:
+    """The fast path is taken for the files a script or a careful editor writes."""
+    text = (
+        "# a meeting\n"
+        "id: m-1\n"
+        'title: "Talks: day one"\n'
+        "kind: visit\n"
+        "count: 3\n"
+        "done: true\n"
+        "nothing:\n"
+        "topics: [arms, trade]\n"
+        "reports:\n"
+        "  - source: a-1\n"
+        "    excerpt: 'It''s agreed'\n"
+        "\n"
+        "    tags:\n"
+        "    - x\n"
+        "    - 2\n"
+        "date:\n"
+        '    on: "2024-11-05"   \n'
+        "names:\n"
+        "- Kim Jong Un\n"
+    )
+    expected = {
+        "id": "m-1",
+        "title": "Talks: day one",
+        "kind": "visit",
+        "count": 3,
+        "done": True,
+        "nothing": None,
+        "topics": ["arms", "trade"],
+        "reports": [{"source": "a-1", "excerpt": "It's agreed", "tags": ["x", 2]}],
+        "date": {"on": "2024-11-05"},
+        "names": ["Kim Jong Un"],
+    }
+    assert _same(_parse_plain_block(text), expected)
+    assert _same(parse_yaml(text)[0], expected)
+    for unusual in ('a: "x\\ty"\n', "a: |\n  x\n", "a: x # c\n", "a:\n\t- x\n", "a: {b: 1}\n", "---\na: 1\n"):
+        with pytest.raises(_Unusual):
+            _parse_plain_block(unusual)
 
 
 # --- md_escape: text stays text ------------------------------------------------------------
