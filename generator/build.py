@@ -187,15 +187,32 @@ def reader(checked: FileCache) -> ReadMany:
 
     def read_many(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None]]:
         n = workers() if len(files) >= PARALLEL_FROM else 1
-        shares = fork_map(_read_and_check, [files[i::n] for i in range(n)])
+        places = _shares(len(files), n)
+        shares = fork_map(_read_and_check, [[files[k] for k in share] for share in places])
         out: list[tuple[Document | None, Problem | None]] = [(None, None)] * len(files)
-        for i, share in enumerate(shares):
-            for j, (doc, problem, own) in enumerate(share):
-                out[i + j * n] = (doc, problem)
+        for share, results in zip(places, shares, strict=True):
+            for k, (doc, problem, own) in zip(share, results, strict=True):
+                out[k] = (doc, problem)
                 checked.update(own)
         return out
 
     return read_many
+
+
+# A worker also pickles what it read and checked to send it here (about a fifth of the time it
+# took), and this process unpickles it after reading its own share: it takes a larger share.
+OWN_SHARE = 1.2
+
+
+def _shares(count: int, n: int) -> list[list[int]]:
+    """``range(count)`` dealt out, interleaved, into ``n`` shares, the last (this process's)
+    ``OWN_SHARE`` times as large as each of the others."""
+    weights = [1.0] * (n - 1) + [OWN_SHARE if n > 1 else 1.0]
+    shares: list[list[int]] = [[] for _ in range(n)]
+    for k in range(count):
+        least = min(range(n), key=lambda i: (len(shares[i]) + 1) / weights[i])
+        shares[least].append(k)
+    return shares
 
 
 def _read_and_check(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None, FileCache]]:

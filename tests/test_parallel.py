@@ -139,3 +139,17 @@ def test_checks_across_files_alongside_the_model(tmp_path: Path, monkeypatch: py
     with pytest.raises(ValidationFailed) as serial:
         build_module.check(project)
     assert [p.text() for p in shared.value.problems] == [p.text() for p in serial.value.problems]
+
+
+@pytest.mark.parametrize(("count", "n"), [(0, 2), (1, 2), (13_000, 2), (1_001, 3), (5, 1)])
+def test_files_are_dealt_out_with_a_larger_share_here(count: int, n: int) -> None:
+    shares = build_module._shares(count, n)
+    assert len(shares) == n
+    assert sorted(k for share in shares for k in share) == list(range(count))  # each file once
+    assert all(share == sorted(share) for share in shares)
+    if count >= 1_000 and n > 1:  # this process's (the last) share is OWN_SHARE times the others'
+        others = [len(share) for share in shares[:-1]]
+        assert max(others) - min(others) <= 1
+        assert abs(len(shares[-1]) / others[0] - build_module.OWN_SHARE) < 0.01
+        # interleaved: every stretch of the files is shared out (kinds of file are read alike)
+        assert all(any(k < count // 10 for k in share) for share in shares)
