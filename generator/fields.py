@@ -389,15 +389,24 @@ class Obj(Type):
     def _known(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
 
+    @functools.cached_property
+    def _refused(self) -> dict[str, tuple[str, str]]:
+        return {key: (code, message) for key, code, message in self.forbidden}
+
+    @functools.cached_property
+    def _between(self) -> bool:
+        """Whether any rule reads which fields are given (the set is made only then)."""
+        return bool(self.requires or self.any_of or self.exclusive or self.only_with)
+
     def check(self, value: Any, path: FieldPath, c: Checker) -> bool:
         if not isinstance(value, dict):
             c.emit(path, "type", f"expected a mapping ({self.name}), found {_type_name(value)}")
             return False
-        refused = {key: (code, message) for key, code, message in self.forbidden}
+        refused, known = self._refused, self._known
         for key in value:
             if key in refused:
                 c.emit((*path, key), *refused[key])
-            elif key not in self._known:
+            elif key not in known:
                 names = [f.name for f in self.fields]
                 c.emit(
                     (*path, key),
@@ -407,12 +416,13 @@ class Obj(Type):
                 )
         valid: dict[str, bool] = {}
         for f in self.fields:
-            if f.name not in value or value[f.name] is None:
+            given = value.get(f.name)
+            if given is None:
                 if f.required:
                     what = "is required" if f.name not in value else "must have a value (found null)"
                     c.emit((*path, f.name), "required", f"{f.name!r} {what}: {f.doc}")
                 continue
-            valid[f.name] = f.type.check(value[f.name], (*path, f.name), c)
+            valid[f.name] = f.type.check(given, (*path, f.name), c)
         for earlier, later in self.ordered:
             if valid.get(earlier) and valid.get(later) and not date_le(value[earlier], value[later]):
                 c.emit(
@@ -433,17 +443,19 @@ class Obj(Type):
                 c.emit((*path, extra), "duplicate", f"{value[base]!r} is already {base!r}")
         for rule in self.rules:
             rule(value, path, c)
-        given = {f.name for f in self.fields if value.get(f.name) is not None}
+        if not self._between:
+            return True
+        present = {f.name for f in self.fields if value.get(f.name) is not None}
         for extra, base in self.requires:
-            if extra in given and base not in given:
+            if extra in present and base not in present:
                 c.emit((*path, extra), "required", f"{extra!r} needs {base!r} too: {self.field(base).doc}")
-        if self.any_of and not given & set(self.any_of):
+        if self.any_of and not present & set(self.any_of):
             c.emit(
                 path,
                 "required",
                 f"{self.name} needs at least one of {', '.join(self.any_of)}",
             )
-        both = [name for name in self.exclusive if name in given]
+        both = [name for name in self.exclusive if name in present]
         if len(both) > 1:
             c.emit(
                 (*path, both[1]),
@@ -453,9 +465,9 @@ class Obj(Type):
         for name, other, values, required in self.only_with:
             if not valid.get(other):
                 continue  # a missing or bad value of its own, reported above
-            if value.get(other) in required and name not in given:
+            if value.get(other) in required and name not in present:
                 c.emit((*path, name), "required", f"{name!r} is required when {other} is {value[other]!r}")
-            elif value.get(other) not in values and name in given:
+            elif value.get(other) not in values and name in present:
                 c.emit(
                     (*path, name),
                     "conflict",
