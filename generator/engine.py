@@ -141,6 +141,24 @@ def _sources_of(url: str) -> list[str]:
     return found
 
 
+def nav_paths(nav: Any) -> set[str]:
+    """Every docs path a ``nav`` setting (as in mkdocs.yml) names, whether or not it exists."""
+    found: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            found.add(posixpath.normpath(item))
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav)
+    return found
+
+
 def _navigation(files: Any, config: Any) -> Any:
     """The navigation of ``files``, after the plugins' ``on_nav``; its pages not read yet."""
     nav = _module("structure.nav").get_navigation(files, config)
@@ -385,20 +403,7 @@ class Engine:
 
     def _nav_sources(self) -> set[str]:
         """Every docs path the configured navigation names (whether or not it exists)."""
-        found: set[str] = set()
-
-        def walk(item: Any) -> None:
-            if isinstance(item, str):
-                found.add(posixpath.normpath(item))
-            elif isinstance(item, dict):
-                for value in item.values():
-                    walk(value)
-            elif isinstance(item, list):
-                for value in item:
-                    walk(value)
-
-        walk(self.config.nav)
-        return found
+        return nav_paths(self.config.nav)
 
     def lookup(self, url: str) -> File | None:
         """The file served at ``url`` (a path in the site, such as ``meetings/x.html``), or None."""

@@ -23,11 +23,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .build import Project, checked_then_modelled, collector_paused, hand_written, reader, timed
+import yaml
+
+from .build import (
+    PARALLEL_FROM,
+    Project,
+    checked_then_modelled,
+    collector_paused,
+    hand_written,
+    reader,
+    timed,
+)
+from .engine import nav_paths
 from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
+from .history import plain_config
 from .loader import ReadCache, ReadMany, load_content
 from .model import DatingCache, RecordCache, Site, build_site
+from .parallel import Started, start_forked, workers
 from .render import Page, make_env, page_plan, render_page
 from .validate import AcrossCache, FileCache, validate
 from .write import WriteStats, remove_file, sync_tree, write_atomic
@@ -174,6 +187,8 @@ class Regenerator:
         self.early_seconds = 0.0  # and how long into the run
         # From prepare() to the end of the first run: the model, how to make each file, pages/.
         self.ahead: tuple[Site, dict[str, Callable[[Any], str]], dict[str, bytes]] | None = None
+        self.writing: Started | None = None  # a worker writing files ahead (see prepare)
+        self.written_ahead: set[str] = set()  # what it wrote
 
     def _templates_key(self) -> tuple[Any, ...]:
         root = self.project.path("templates")
@@ -193,6 +208,7 @@ class Regenerator:
         the run leaves for it is collected after, while the editor reads the page
         (``serve`` calls :meth:`collect`).
         """
+        self._written_ahead()  # a worker writing files is done before anything else writes
         with collector_paused():
             try:
                 return self._run(touched)
@@ -222,12 +238,37 @@ class Regenerator:
         # not make), docs/ is no earlier run's pages: a start that finds it starts as from nothing.
         (self.out / INCOMPLETE).touch()
         self.make_now(list(own))  # stylesheets and scripts too: every page asks for them
+        # MkDocs reads the navigation's pages before it can build any page: for a large sheet, a
+        # worker writes them while this process goes on to load MkDocs (make_now waits for it).
+        try:
+            nav = nav_paths(plain_config(self.project.path("config")).get("nav"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            nav = set()  # the engine says what is wrong with mkdocs.yml
+        ahead = sorted(p for p in nav if p in made)
+        if ahead and len(made) >= PARALLEL_FROM and workers() > 1:
+            self.writing = start_forked(self._write_now, ahead)
         return [*made, FACTSHEET, *own]
+
+    def _written_ahead(self) -> set[str]:
+        """What the worker started by prepare() wrote, once it has ended (nothing if it failed)."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            try:
+                self.written_ahead = set(writing.result())
+            except Exception:  # whatever stopped it: those files are made here when asked for
+                self.written_ahead = set()
+        return self.written_ahead
 
     def make_now(self, paths: list[str]) -> None:
         """Write these docs/ files now, from the model :meth:`prepare` built (see there)."""
         if self.ahead is None:
             return
+        done = self._written_ahead()
+        self._write_now([p for p in paths if p not in done])
+
+    def _write_now(self, paths: list[str]) -> list[str]:
+        if self.ahead is None:
+            return []
         site, made, own = self.ahead
         for rel in paths:
             make = made.get(rel)
@@ -241,6 +282,7 @@ class Regenerator:
                 same = False
             if not same:
                 write_atomic(target, data)
+        return paths
 
     def _model(self, touched: set[str] | None, read_many: ReadMany | None = None) -> Site:
         """Load, check and model the content (only what changed, after the first run)."""

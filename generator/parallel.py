@@ -109,3 +109,25 @@ def _collect(pid: int, fd: int) -> tuple[str, Any]:
         return ("error", WorkerDied(f"a worker process failed (exit status {status})"))
     outcome: tuple[str, Any] = pickle.loads(data)
     return outcome
+
+
+class Started:
+    """A call running in a forked worker (see :func:`start_forked`)."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self._pid, self._fd = pid, fd
+
+    def result(self) -> Any:
+        """Wait for the call to end; its result, or the exception it raised (or WorkerDied)."""
+        status, value = _collect(self._pid, self._fd)
+        if status != "ok":
+            raise value
+        return value
+
+
+def start_forked(func: Callable[[_T], Any], item: _T) -> Started | None:
+    """``func(item)`` started in a forked worker, to be waited for later; None where forking is not
+    safe or possible (the caller then does the work itself, when it needs it)."""
+    if not can_fork():
+        return None
+    return Started(*_spawn(func, item))

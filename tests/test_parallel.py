@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -153,3 +154,38 @@ def test_files_are_dealt_out_with_a_larger_share_here(count: int, n: int) -> Non
         assert abs(len(shares[-1]) / others[0] - build_module.OWN_SHARE) < 0.01
         # interleaved: every stretch of the files is shared out (kinds of file are read alike)
         assert all(any(k < count // 10 for k in share) for share in shares)
+
+
+def test_a_first_start_has_a_worker_write_the_navigation_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While serve loads MkDocs, a worker writes the pages the navigation names; they are not made
+    again when MkDocs asks for them, and they are the pages the first run makes."""
+    from generator import incremental
+    from generator.engine import nav_paths
+    from generator.history import plain_config
+
+    from conftest import copy_sample
+
+    project = copy_sample(tmp_path / "p")
+    shutil.rmtree(project.path("docs"), ignore_errors=True)
+    monkeypatch.setattr(incremental, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("FACTSHEET_WORKERS", "2")
+    spawned = count_spawns(monkeypatch)
+    regen = incremental.Regenerator(project)
+    regen.prepare()
+    assert regen.writing is not None and len(spawned) >= 1
+    assert regen.ahead is not None
+    made = regen.ahead[1]
+    nav = sorted(p for p in nav_paths(plain_config(project.path("config"))["nav"]) if p in made)
+    assert "index.md" in nav and len(nav) > 3
+    again: list[str] = []
+    for path in nav:  # made here again only if the worker did not write it
+        made[path] = lambda s, path=path, make=made[path]: again.append(path) or make(s)  # type: ignore[misc]
+    regen.make_now(nav)
+    assert again == [] and regen.written_ahead == set(nav)
+    docs = project.path("docs")
+    written = {p: (docs / p).read_bytes() for p in nav}
+    stats = regen.run()  # the first run: the same pages, so not written again
+    assert not set(nav) & set(stats.written)
+    assert written == {p: (docs / p).read_bytes() for p in nav}
