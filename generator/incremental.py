@@ -209,11 +209,24 @@ class Regenerator:
         (``serve`` calls :meth:`collect`).
         """
         self._written_ahead()  # a worker writing files is done before anything else writes
+        first = self.ahead is not None
         with collector_paused():
             try:
-                return self._run(touched)
+                stats = self._run(touched)
             finally:
                 self.ahead = None  # the first run used it (and wrote every file, unless it failed)
+            if first and self.across.context is None:
+                self._check_across_files()
+        return stats
+
+    def _check_across_files(self) -> None:
+        """Fill the cache of the checks across files, which prepare() ran in a worker: else the
+        first edit would wait for them all (a second at 10,000 meetings). Problems found are left
+        for the next run to report."""
+        project = self.project
+        content = load_content(project.root, project.content, project.seeds, self.reads)
+        validate(content, cache=self.checks, across=self.across)
+        self.reads.listing = None  # as the first run leaves it: the next run looks at every file
 
     @staticmethod
     def collect() -> None:

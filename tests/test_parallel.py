@@ -170,11 +170,13 @@ def test_a_first_start_has_a_worker_write_the_navigation_pages(
     project = copy_sample(tmp_path / "p")
     shutil.rmtree(project.path("docs"), ignore_errors=True)
     monkeypatch.setattr(incremental, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
     monkeypatch.setenv("FACTSHEET_WORKERS", "2")
     spawned = count_spawns(monkeypatch)
     regen = incremental.Regenerator(project)
     regen.prepare()
-    assert regen.writing is not None and len(spawned) >= 1
+    assert regen.writing is not None and len(spawned) == 3  # reading, checking across files, writing
+    assert regen.across.context is None  # those checks ran in a worker
     assert regen.ahead is not None
     made = regen.ahead[1]
     nav = sorted(p for p in nav_paths(plain_config(project.path("config"))["nav"]) if p in made)
@@ -188,4 +190,5 @@ def test_a_first_start_has_a_worker_write_the_navigation_pages(
     written = {p: (docs / p).read_bytes() for p in nav}
     stats = regen.run()  # the first run: the same pages, so not written again
     assert not set(nav) & set(stats.written)
+    assert regen.across.context is not None  # and, behind it, the checks the first edit reuses
     assert written == {p: (docs / p).read_bytes() for p in nav}
