@@ -55,6 +55,9 @@ def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
     # Both measured; in either order: on a sheet this small the regeneration behind the first
     # page can end before the page's next poll (every 0.05 s) sees it served.
     assert preview["first_page_cold"] > 0 and preview["first_page"] > 0 and preview["ready"] > 0
+    # Starts without docs/ come last (one stopped early leaves docs/ marked as not complete).
+    assert len(preview["first_pages_cold"]) == 3
+    assert preview["first_page_cold"] == sorted(preview["first_pages_cold"])[1]
     assert len(preview["edits"]) == 2 and preview["browser_edits"] == []
     # Each save regenerated the meeting's page and the pages that show it, then served them.
     after_start = preview["log"].split(READY, 1)[1]
