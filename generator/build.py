@@ -142,6 +142,7 @@ def checked_then_modelled(
     check_across: Callable[[], list[Problem]],
     model: Callable[[], Site],
     phases: Phases | None = None,
+    alongside: bool = True,
 ) -> Site:
     """The model, if ``check_across`` finds no problem; else raise :class:`ValidationFailed`.
 
@@ -150,9 +151,10 @@ def checked_then_modelled(
     meetings). A model made of content that fails its checks is thrown away,
     and whatever making it raised too: the problems are what is reported, as
     when the checks come first. Timed as ``validate`` (what the checks took
-    beyond the model) and ``model``.
+    beyond the model) and ``model``. ``alongside`` False: one after the other (the checks
+    reuse what a long-running process kept of them, which a worker's would not).
     """
-    if files < PARALLEL_FROM or workers() < 2 or not can_fork():
+    if not alongside or files < PARALLEL_FROM or workers() < 2 or not can_fork():
         with timed(phases, "validate"):
             problems = check_across()
         if problems:

@@ -215,18 +215,19 @@ class Regenerator:
                 stats = self._run(touched)
             finally:
                 self.ahead = None  # the first run used it (and wrote every file, unless it failed)
-            if first and self.across.context is None:
-                self._check_across_files()
+            if self.across.context is None:  # the checks ran in a worker (prepare, or a first run)
+                self._check_across_files(first)
         return stats
 
-    def _check_across_files(self) -> None:
-        """Fill the cache of the checks across files, which prepare() ran in a worker: else the
-        first edit would wait for them all (a second at 10,000 meetings). Problems found are left
-        for the next run to report."""
+    def _check_across_files(self, first: bool) -> None:
+        """Fill the cache of the checks across files, which ran in a worker: else the next run
+        (the first edit) would make them all again (a second at 10,000 meetings). Problems found
+        are left for the next run to report."""
         project = self.project
         content = load_content(project.root, project.content, project.seeds, self.reads)
         validate(content, cache=self.checks, across=self.across)
-        self.reads.listing = None  # as the first run leaves it: the next run looks at every file
+        if first:
+            self.reads.listing = None  # as the first run leaves it: the next run looks at every file
 
     @staticmethod
     def collect() -> None:
@@ -327,6 +328,7 @@ class Regenerator:
                 lambda: validate(content, cache=self.checks, across=self.across),
                 model,
                 t,
+                alongside=self.across.context is None,  # else the kept checks are quicker here
             )
         except ValidationFailed:
             if modelled:  # alongside the checks (a first start): the caches hold content that failed

@@ -192,3 +192,33 @@ def test_a_first_start_has_a_worker_write_the_navigation_pages(
     assert not set(nav) & set(stats.written)
     assert regen.across.context is not None  # and, behind it, the checks the first edit reuses
     assert written == {p: (docs / p).read_bytes() for p in nav}
+
+
+def test_runs_after_the_first_reuse_the_checks_across_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run whose checks across files ran in a worker fills their cache behind it: the next run
+    checks one after the other, reusing it, rather than all again in a worker."""
+    from generator.incremental import Regenerator
+
+    from conftest import copy_sample
+
+    project = copy_sample(tmp_path / "p")
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("FACTSHEET_WORKERS", "2")
+    spawned = count_spawns(monkeypatch)
+    regen = Regenerator(project)
+    regen.run()
+    assert len(spawned) == 1  # checking across files beside the model
+    assert regen.across.context is not None  # filled behind the run
+    kept = dict(regen.across.results)
+    meeting = sorted(project.path("content").glob("meetings/*.yaml"))[0]
+    meeting.write_text(
+        meeting.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+    )
+    spawned.clear()
+    stats = regen.run()
+    assert spawned == []  # one file read; the checks here, from the cache
+    assert any(p.startswith("meetings/") for p in stats.written)
+    edited = meeting.relative_to(project.root).as_posix()
+    assert all(regen.across.results[f][1] is kept[f][1] for f in kept if f != edited)  # reused
