@@ -381,7 +381,9 @@ def parse_data(text: str) -> Any:
 # (other keys, multi-line scalars, escapes, comments after a value, flow mappings, tabs, odd line
 # breaks, more than one document) is left to the event parsers. Property-tested against them.
 
-_LINE = re.compile(r"^( *)(- )?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +|$))?(.*)$", re.M)
+# libyaml takes a key written before its colon only within 1,024 characters: longer ones are left
+# to it (to refuse).
+_LINE = re.compile(r"^( *)(- )?(?:([A-Za-z_][A-Za-z0-9_]{0,1023}):(?: +|$))?(.*)$", re.M)
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
 _PLAIN_LINE = re.compile(r"[\w(][\w .+/()'~-]*")
 _FLOW_ITEMS = re.compile(r"\[ *((?:[\w(][\w .+/()'~-]*?) *(?:, *[\w(][\w .+/()'~-]*? *)*)?\]")
@@ -414,14 +416,14 @@ def _parse_plain_block(text: str) -> Any:
 
 
 def _block(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
-    if depth >= MAX_DEPTH - 1:
-        raise _Unusual
     if lines[i][1]:
         return _block_sequence(lines, i, indent, depth)
     return _block_mapping(lines, i, indent, depth)
 
 
 def _block_mapping(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
+    if depth >= MAX_DEPTH - 1:  # as deep as parse_yaml allows (or nearly): left to it
+        raise _Unusual
     data: dict[str, Any] = {}
     n = len(lines)
     while i < n:
@@ -446,6 +448,8 @@ def _block_mapping(lines: list[Line], i: int, indent: int, depth: int) -> tuple[
 
 
 def _block_sequence(lines: list[Line], i: int, indent: int, depth: int) -> tuple[Any, int]:
+    if depth >= MAX_DEPTH - 1:
+        raise _Unusual
     items: list[Any] = []
     n = len(lines)
     while i < n:

@@ -336,6 +336,22 @@ def test_plain_block_lines_are_read_line_by_line() -> None:
     }
     assert _same(_parse_plain_block(text), expected)
     assert _same(parse_yaml(text)[0], expected)
+    # Found by a second reader: keys libyaml refuses as too long, and nesting past MAX_DEPTH that
+    # goes from a "- key:" item straight to a list under the key, never through a plain value.
+    too_deep = "".join("  " * k + "- a:\n" for k in range(MAX_DEPTH // 2)) + "  " * (MAX_DEPTH // 2) + "- x\n"
+    very_deep = "".join("  " * k + "- a:\n" for k in range(600)) + "  " * 600 + "- x\n"
+    for text, code in (
+        ("a" * 1025 + ": 1\n", "yaml-syntax"),
+        ("- " + "a" * 1100 + ": 1\n", "yaml-syntax"),
+        (too_deep, "yaml-depth"),
+        (very_deep, "yaml-depth"),
+    ):
+        with pytest.raises(_Unusual):
+            _parse_plain_block(text)
+        with pytest.raises(_YAMLError) as refused:
+            parse_data(text)
+        assert refused.value.code == code
+    assert _parse_plain_block("a" * 1024 + ": 1\n") == parse_yaml("a" * 1024 + ": 1\n")[0]
     for unusual in ('a: "x\\ty"\n', "a: |\n  x\n", "a: x # c\n", "a:\n\t- x\n", "a: {b: 1}\n", "---\na: 1\n"):
         with pytest.raises(_Unusual):
             _parse_plain_block(unusual)
