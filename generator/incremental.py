@@ -38,7 +38,7 @@ from .engine import nav_paths
 from .errors import ValidationFailed
 from .export import FACTSHEET, dataset, export_plan
 from .history import plain_config
-from .loader import ReadCache, ReadMany, load_content
+from .loader import Content, ReadCache, ReadMany, load_content
 from .model import DatingCache, RecordCache, Site, build_site
 from .parallel import Started, start_forked, workers
 from .render import Page, make_env, page_plan, render_page
@@ -169,6 +169,7 @@ class Regenerator:
         self.datings: DatingCache = {}
         self.site: Site | None = None  # the model of the last pages made
         self.model: Site | None = None  # the last model built (the one the caches above are for)
+        self.content: Content | None = None  # what it was built from
         self.history = project.history()  # from git, read once: the preview shows saved edits, not commits
         self.templates_key: tuple[Any, ...] = ()
         self.env: Any = None
@@ -209,25 +210,17 @@ class Regenerator:
         (``serve`` calls :meth:`collect`).
         """
         self._written_ahead()  # a worker writing files is done before anything else writes
-        first = self.ahead is not None
         with collector_paused():
             try:
                 stats = self._run(touched)
             finally:
                 self.ahead = None  # the first run used it (and wrote every file, unless it failed)
-            if self.across.context is None:  # the checks ran in a worker (prepare, or a first run)
-                self._check_across_files(first)
+            if self.across.context is None and self.content is not None:
+                # The checks across files ran in a worker (prepare, or a first run): fill their
+                # cache now, from the content they checked, or the next run (the first edit)
+                # makes them all again (a second at 10,000 meetings).
+                validate(self.content, cache=self.checks, across=self.across)
         return stats
-
-    def _check_across_files(self, first: bool) -> None:
-        """Fill the cache of the checks across files, which ran in a worker: else the next run
-        (the first edit) would make them all again (a second at 10,000 meetings). Problems found
-        are left for the next run to report."""
-        project = self.project
-        content = load_content(project.root, project.content, project.seeds, self.reads)
-        validate(content, cache=self.checks, across=self.across)
-        if first:
-            self.reads.listing = None  # as the first run leaves it: the next run looks at every file
 
     @staticmethod
     def collect() -> None:
@@ -305,6 +298,7 @@ class Regenerator:
             content = load_content(
                 project.root, project.content, project.seeds, self.reads, read_many, touched
             )
+        self.content = content
         modelled: list[bool] = []
 
         def model() -> Site:
