@@ -103,12 +103,23 @@ def _before_pages(config: Any, clean_site: bool, expected: Iterable[str] = ()) -
     files = files_mod.get_files(config)
     for rel in expected:
         if files.get_file_from_path(rel) is None:
-            files.append(files_mod.File(rel, config.docs_dir, config.site_dir, config.use_directory_urls))
+            files.append(_new_file(config, rel))
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     files_mod.set_exclusions(files, config)
     return config, files, env
+
+
+def _new_file(config: Any, rel: str) -> Any:
+    """The engine's ``File`` for the docs/ path ``rel``, as ``get_files`` makes it."""
+    return _module("structure.files").File(rel, config.docs_dir, config.site_dir, config.use_directory_urls)
+
+
+def _known_plugins(config: Any) -> bool:
+    """Whether every plugin is one whose work is known to be all in its page events and search
+    entries (it keeps no file list or page state of its own)."""
+    return all(type(p).__module__ in SHAREABLE_PLUGINS for p in config.plugins.values())
 
 
 def _expecting(files: Any, join: Callable[[str], Any]) -> Any:
@@ -194,9 +205,7 @@ INTERNALS = ("_populate_page", "_build_page", "_build_theme_template", "_build_e
 def _shareable(config: Any) -> bool:
     """Whether the pages may be shared out: known plugins only, and the engine's internals as expected."""
     b = _module("commands.build")
-    return all(hasattr(b, name) for name in INTERNALS) and all(
-        type(p).__module__ in SHAREABLE_PLUGINS for p in config.plugins.values()
-    )
+    return all(hasattr(b, name) for name in INTERNALS) and _known_plugins(config)
 
 
 @dataclass
@@ -359,7 +368,7 @@ class Engine:
         # The files to come join MkDocs' file list when a page links to one or it is asked for
         # (or written), rather than all at once: 27,000 at 10,000 meetings take a second or two.
         # Only with plugins known to look at no file list of their own.
-        lazy = all(type(p).__module__ in SHAREABLE_PLUGINS for p in config.plugins.values())
+        lazy = _known_plugins(config)
         config, files, env = _before_pages(config, clean_site=False, expected=() if lazy else expected)
         self.config = config
         self.files: Files = files
@@ -421,7 +430,7 @@ class Engine:
             return None
         del self._expected[rel]
         mod, config = _module("structure.files"), self.config
-        file: File = mod.File(rel, config.docs_dir, config.site_dir, config.use_directory_urls)
+        file: File = _new_file(config, rel)
         mod.Files.append(self.files, file)
         mod.set_exclusions([file], config)
         if self._paged and file.is_documentation_page() and file.page is None:
@@ -593,9 +602,7 @@ class Engine:
                 gone = True
         for rel in written:
             if files.get_file_from_path(rel) is None:
-                file = _module("structure.files").File(
-                    rel, config.docs_dir, config.site_dir, config.use_directory_urls
-                )
+                file = _new_file(config, rel)
                 files.append(file)
                 added.append(file)
         if not added and not gone:

@@ -155,7 +155,7 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     if not earlier:  # nothing to show yet: check the content, then make pages as they are asked for
         try:
             # The model is long-lived: left in the cyclic collector's reach, the collector walks
-            # it again and again while the engine's view of the site is loaded (2.5 s at 10,000
+            # it again and again while the engine's view of the site is loaded (about 2 s at 10,000
             # meetings), starting as soon as it is turned back on.
             with long_lived_objects():
                 expected = regenerator.prepare()
