@@ -13,11 +13,13 @@ import hashlib
 import html
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .validate import QUOTES, normalise
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
+_RUNS = re.compile(r"\S+|\s+")  # re's \s is str.isspace()
 
 
 def passage_id(excerpt: str) -> str:
@@ -41,21 +43,29 @@ class Article:
 
     def __init__(self, text: str) -> None:
         self.text = unicodedata.normalize("NFC", text)
+        # Leading whitespace is dropped; each later run of it becomes one space, which stands for
+        # where the run starts. Each piece of the normalised text is kept with where it starts in both.
         chars: list[str] = []
-        where: list[int] = []
-        space = True  # leading whitespace is dropped, runs become one space
-        for i, ch in enumerate(self.text.translate(QUOTES)):
-            if ch.isspace():
-                if not space:
-                    chars.append(" ")
-                    where.append(i)
-                space = True
+        self._starts: list[int] = []  # where each piece starts in the normalised text
+        self._origins: list[int] = []  # ... and in the article's text
+        at = 0
+        for m in _RUNS.finditer(self.text.translate(QUOTES)):
+            run = m.group()
+            if not run[0].isspace():
+                chars.append(run)
+            elif chars:
+                chars.append(run := " ")
             else:
-                chars.append(ch)
-                where.append(i)
-                space = False
+                continue
+            self._starts.append(at)
+            self._origins.append(m.start())
+            at += len(run)
         self.normalised = "".join(chars)
-        self._where = where
+
+    def where(self, at: int) -> int:
+        """Where the character at ``at`` in the normalised text is in the article's text."""
+        k = bisect_right(self._starts, at) - 1
+        return self._origins[k] + at - self._starts[k]
 
     def find(self, words: str) -> tuple[int, int] | None:
         """The span of the article's text where ``words`` are, as the verbatim check finds them."""
@@ -63,7 +73,7 @@ class Article:
         at = self.normalised.find(needle) if needle else -1
         if at < 0:
             return None
-        return self._where[at], self._where[at + len(needle) - 1] + 1
+        return self.where(at), self.where(at + len(needle) - 1) + 1
 
 
 def passages(article: Article, cited: list[tuple[str, str, str, str]]) -> list[Passage]:
@@ -99,21 +109,25 @@ def article_html(article: Article, cited: list[Passage], gloss: dict[str, str]) 
         starts.setdefault(p.start, []).append(p.id)
         ends.setdefault(p.end, []).append(p.id)
     active: list[str] = []  # the passages covering the current character, in order of their start
-    seen = 0  # ends up to here are taken off `active` (paragraph breaks are skipped, their ends are not)
     out: list[str] = ['<div class="fs-article" data-search-exclude="">']
-    for m in _paragraph_spans(text):
-        begin, end = m
+    # Only where a passage starts or ends can anything but the text change: the text between is
+    # escaped a run at a time.
+    marks = sorted({*starts, *ends})
+    ending = sorted(ends)
+    e = 0  # ends before this index of `ending` are taken off `active` (those between paragraphs too)
+    for begin, end in _paragraph_spans(text):
         parts: list[str] = []
         open_for: tuple[str, ...] = ()  # the passages of the open <mark>, if one is open
         notes: list[str] = []
-        for i in range(begin, end):
+        points = [begin, *(i for i in marks[bisect_right(marks, begin) : bisect_left(marks, end)])]
+        for k, i in enumerate(points):
             changed = False
-            for j in range(seen, i + 1):
-                for pid in ends.get(j, ()):
+            while e < len(ending) and ending[e] <= i:
+                for pid in ends[ending[e]]:
                     if pid in active:
                         active.remove(pid)
                         changed = True
-            seen = i + 1
+                e += 1
             if i in starts:
                 changed = True
                 if open_for:
@@ -131,7 +145,7 @@ def article_html(article: Article, cited: list[Passage], gloss: dict[str, str]) 
                 # emphasises all of a passage, overlaps included, when a footnote leads to it.
                 parts.append(f'<mark class="fs-passage" data-p="{" ".join(active)}">')
                 open_for = tuple(active)
-            parts.append(html.escape(text[i]))
+            parts.append(html.escape(text[i : points[k + 1] if k + 1 < len(points) else end]))
         if open_for:
             parts.append("</mark>")
         body = "".join(parts).replace("\n", "<br>\n")
