@@ -249,12 +249,22 @@ def compact_html_tree(root: Path, processes: int | None = None) -> int:
     return sum(fork_map(_compact_files, [paths[i::n] for i in range(n)]))
 
 
+def compacted(rel: str, data: bytes) -> bytes:
+    """The file at ``rel`` compacted if it is a page (see :func:`compact_html`); ``data`` itself if
+    that changes nothing. Line breaks are read as a text file reads them."""
+    if not rel.endswith(".html"):
+        return data
+    before = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    after = compact_html(before)
+    return data if after == before else after.encode("utf-8")
+
+
 def _compact_files(paths: list[Path]) -> int:
     saved = 0
     for path in paths:
-        before = path.read_text(encoding="utf-8")
-        after = compact_html(before)
-        if after != before:
-            path.write_text(after, encoding="utf-8")
-            saved += len(before.encode()) - len(after.encode())
+        before = path.read_bytes()
+        after = compacted(path.name, before)
+        if after is not before:
+            path.write_bytes(after)
+            saved += len(before) - len(after)
     return saved

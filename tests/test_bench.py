@@ -34,7 +34,6 @@ def test_bench_measures_every_phase(tmp_path: Path) -> None:
         "render",
         "write",
         "mkdocs",
-        "compact",
         "zip",
         "incremental",
     }

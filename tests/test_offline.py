@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import offline
 from generator.build import Project
 from generator.cli import main
-from generator.offline import slug, write_site_zip, zip_path
+from generator.offline import _write_with_zipfile, slug, write_site_zip, zip_path
 
 
 @pytest.mark.parametrize(
@@ -65,6 +67,65 @@ def test_the_same_site_gives_the_same_bytes_whenever_it_is_built(tmp_path: Path)
     a = write_site_zip(_site(tmp_path / "a", 1_700_000_000), "Sheet")
     b = write_site_zip(_site(tmp_path / "b", 1_800_000_000), "Sheet")  # other day, other folder
     assert a.read_bytes() == b.read_bytes()
+
+
+def _varied_site(root: Path) -> Path:
+    """Files of every kind the archive meets: pages, binary, empty, a name that is not ASCII."""
+    files = {
+        "index.html": b"<html>\n    <body>\n        <p>Home</p>\n    </body>\n</html>\n",
+        "actors/\u00e9lys\u00e9e.html": "<p>\u00e9\u00e9\u00e9</p>\n".encode() * 50,
+        "assets/logo.png": bytes(range(256)) * 40,
+        "assets/empty.css": b"",
+        "search/search_index.json": b'{"docs": []}' * 300,
+        "sitemap.xml": b"<urlset/>",
+    }
+    for rel, body in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+    return root
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_archive_is_byte_for_byte_what_zipfile_writes(tmp_path: Path, processes: int) -> None:
+    site = _varied_site(tmp_path / "site")
+    ours = write_site_zip(site, "Sheet", processes=processes).read_bytes()
+    files = sorted(
+        (p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file() and p.suffix != ".zip"
+    )
+    reference = tmp_path / "reference.zip"
+    _write_with_zipfile(reference, "sheet", [(rel, p) for rel, p in files if rel != "sitemap.xml"])
+    assert ours == reference.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(ours)) as archive:
+        assert archive.testzip() is None
+        assert "sheet/actors/\u00e9lys\u00e9e.html" in archive.namelist()
+
+
+def test_a_rewrite_reaches_the_site_and_the_archive(tmp_path: Path) -> None:
+    site = _varied_site(tmp_path / "site")
+    seen: list[str] = []
+
+    def shout(rel: str, data: bytes) -> bytes:
+        seen.append(rel)
+        return data.upper() if rel.endswith(".html") else data
+
+    with zipfile.ZipFile(write_site_zip(site, "Sheet", rewrite=shout, processes=2)) as archive:
+        assert archive.read("sheet/index.html") == (site / "index.html").read_bytes()
+        assert b"<HTML>" in archive.read("sheet/index.html")
+        assert archive.read("sheet/assets/logo.png") == bytes(range(256)) * 40
+    assert "sitemap.xml" in seen  # rewritten like every file, though left out of the archive
+
+
+def test_an_archive_too_big_for_the_plain_format_is_left_to_zipfile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = write_site_zip(_varied_site(tmp_path / "a"), "Sheet").read_bytes()
+    monkeypatch.setattr(offline, "ZIP_COUNT_LIMIT", 2)  # as if there were more than 65,535 files
+    calls: list[int] = []
+    real = offline._write_with_zipfile
+    monkeypatch.setattr(offline, "_write_with_zipfile", lambda *a: calls.append(1) or real(*a))
+    assert write_site_zip(_varied_site(tmp_path / "b"), "Sheet").read_bytes() == plain
+    assert calls == [1]
 
 
 @pytest.mark.build
