@@ -7,10 +7,11 @@ MkDocs' own page pipeline (every ``on_page_*`` plugin event, the theme's
 templates, link checks) for shares of the pages in forked workers:
 
 1. here: the configuration, files and navigation, as ``build`` makes them; the
-   pages listed in the navigation (every page shows their titles), the static
-   files and the theme's own templates (404, sitemap);
-2. in each worker, a share of the other pages read and converted, then every
-   page of the share passed through the theme and written;
+   pages listed in the navigation (every page shows their titles) and the
+   theme's own templates (404, sitemap);
+2. in each worker, a share of the static files copied, a share of the other
+   pages read and converted, then every page of the share passed through the
+   theme and written;
 3. here again: the search entries each page added, joined in page order (the
    index is the one a serial build writes); anchors checked across all pages;
    ``on_post_build``; warnings counted for ``--strict`` as MkDocs counts them.
@@ -261,7 +262,14 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
             if id(file.page) in in_nav:
                 b._populate_page(file.page, config, files)
         env = config.plugins.on_env(env, config=config, files=files)
-        files.copy_static_files(inclusion=inclusion)
+        # The static files are copied by the workers too, each a share, except any that a theme or
+        # extra template is written over (copied here first, as MkDocs does, so the template wins).
+        made_here = {*config.theme.static_templates, *config.extra_templates}
+        statics = [f for f in files if not f.is_documentation_page() and inclusion(f.inclusion)]
+        for file in statics:
+            if file.dest_uri in made_here:
+                file.copy_file()
+        statics = [f for f in statics if f.dest_uri not in made_here]
         for template in config.theme.static_templates:
             b._build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:
@@ -273,6 +281,8 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
             out = _Share()
             with _captured(out.records):
                 try:
+                    for file in statics[share.start :: share.step]:
+                        file.copy_file()
                     for i in share:
                         page = doc_files[i].page
                         if id(page) not in in_nav:

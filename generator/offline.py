@@ -58,8 +58,13 @@ def write_site_zip(
     dest.parent.mkdir(parents=True, exist_ok=True)
     files = sorted((p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file() and p != dest)
     n = processes or (workers() if len(files) >= PARALLEL_FROM else 1)
-    shares = fork_map(functools.partial(_compressed, rewrite), [files[k::n] for k in range(n)])
-    members = [m for k in range(len(files)) if (m := shares[k % n][k // n]) is not None]
+    shares = _by_size(files, n)
+    done = fork_map(functools.partial(_compressed, rewrite), [[files[i] for i in share] for share in shares])
+    found: list[_Member | None] = [None] * len(files)
+    for share, compressed in zip(shares, done, strict=True):
+        for i, member in zip(share, compressed, strict=True):
+            found[i] = member
+    members = [m for m in found if m is not None]
     folder = slug(title)
     tmp = dest.with_name(dest.name + ".tmp")
     if _needs_zip64(folder, members):
@@ -68,6 +73,19 @@ def write_site_zip(
         _write(tmp, folder, members)
     tmp.replace(dest)
     return dest
+
+
+def _by_size(files: list[tuple[str, Path]], n: int) -> list[list[int]]:
+    """The files' indexes in ``n`` shares of about the same size, biggest first to the smallest
+    share (pages and their JSON alternate in sorted order: taking turns would give one share every page)."""
+    sizes = [path.stat().st_size for _, path in files]
+    shares: list[list[int]] = [[] for _ in range(n)]
+    loads = [0] * n
+    for i in sorted(range(len(files)), key=lambda i: (-sizes[i], i)):
+        k = loads.index(min(loads))
+        shares[k].append(i)
+        loads[k] += sizes[i] + 4096  # a file costs something whatever its size
+    return shares
 
 
 @dataclass(frozen=True)

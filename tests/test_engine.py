@@ -97,6 +97,23 @@ def test_without_the_search_plugin_too(generated: Project, tmp_path: Path) -> No
     assert _tree(tmp_path / "shared") == _tree(tmp_path / "plain")
 
 
+def test_a_static_file_under_a_template_is_written_over_as_in_a_serial_build(
+    generated: Project, tmp_path: Path
+) -> None:
+    """Workers copy the static files, but one where the theme writes a template (404.html) is
+    copied first, as MkDocs does, so the template's page is the one left."""
+    from mkdocs.commands.build import build as plain_build
+
+    docs = tmp_path / "docs"
+    _docs_copy(generated, docs)
+    (docs / "404.html").write_text("a static file where the theme writes its 404 page", encoding="utf-8")
+    plain_build(engine.load(generated.path("config"), docs, tmp_path / "plain"))
+    assert engine.build(generated.path("config"), docs, tmp_path / "shared", processes=2) == 2
+    assert "404" in (tmp_path / "shared/404.html").read_text(encoding="utf-8")
+    assert "a static file" not in (tmp_path / "shared/404.html").read_text(encoding="utf-8")
+    assert _tree(tmp_path / "shared") == _tree(tmp_path / "plain")
+
+
 def test_warnings_in_workers_fail_a_strict_build(
     generated: Project, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
