@@ -209,6 +209,21 @@ def _shareable(config: Any) -> bool:
     return all(hasattr(b, name) for name in INTERNALS) and _known_plugins(config)
 
 
+def _written_over(config: Any, files: Any) -> set[str]:
+    """Where in the site the theme's and the extra templates are written, as MkDocs writes them:
+    the theme's at their name (``sitemap.xml`` with a ``.gz`` beside it), an extra template over
+    its own file."""
+    out = set()
+    for name in config.theme.static_templates:
+        name = posixpath.normpath(name)
+        out |= {name, f"{name}.gz"}
+    for name in config.extra_templates:
+        file = files.get_file_from_path(name)
+        if file is not None:
+            out.add(file.dest_uri)
+    return out
+
+
 @dataclass
 class _Share:
     """What a worker sends back: per page (by index) its search entries and anchors; its log, and
@@ -262,14 +277,14 @@ def _parallel_build(config: Any, n: int, at_least: int) -> int:
             if id(file.page) in in_nav:
                 b._populate_page(file.page, config, files)
         env = config.plugins.on_env(env, config=config, files=files)
-        # The static files are copied by the workers too, each a share, except any that a theme or
-        # extra template is written over (copied here first, as MkDocs does, so the template wins).
-        made_here = {*config.theme.static_templates, *config.extra_templates}
+        # The static files are copied by the workers, each a share, except any that a template is
+        # then written over (copied here first, as MkDocs does, so the template wins).
         statics = [f for f in files if not f.is_documentation_page() and inclusion(f.inclusion)]
+        written_over = _written_over(config, files)
         for file in statics:
-            if file.dest_uri in made_here:
+            if file.dest_uri in written_over:
                 file.copy_file()
-        statics = [f for f in statics if f.dest_uri not in made_here]
+        statics = [f for f in statics if f.dest_uri not in written_over]
         for template in config.theme.static_templates:
             b._build_theme_template(template, env, files, config, nav)
         for template in config.extra_templates:

@@ -100,18 +100,31 @@ def test_without_the_search_plugin_too(generated: Project, tmp_path: Path) -> No
 def test_a_static_file_under_a_template_is_written_over_as_in_a_serial_build(
     generated: Project, tmp_path: Path
 ) -> None:
-    """Workers copy the static files, but one where the theme writes a template (404.html) is
-    copied first, as MkDocs does, so the template's page is the one left."""
+    """Workers copy the static files, but those a template is then written over are copied first, as
+    MkDocs does, so the template's output is the one left: the theme's 404 page, its sitemap and
+    the sitemap's gzip, and an extra template named other than in normal form."""
     from mkdocs.commands.build import build as plain_build
 
     docs = tmp_path / "docs"
     _docs_copy(generated, docs)
-    (docs / "404.html").write_text("a static file where the theme writes its 404 page", encoding="utf-8")
-    plain_build(engine.load(generated.path("config"), docs, tmp_path / "plain"))
-    assert engine.build(generated.path("config"), docs, tmp_path / "shared", processes=2) == 2
-    assert "404" in (tmp_path / "shared/404.html").read_text(encoding="utf-8")
-    assert "a static file" not in (tmp_path / "shared/404.html").read_text(encoding="utf-8")
-    assert _tree(tmp_path / "shared") == _tree(tmp_path / "plain")
+    for name in ("404.html", "sitemap.xml.gz"):
+        (docs / name).write_text(f"a static {name} where the theme writes", encoding="utf-8")
+    (docs / "robots.txt").write_text("Sitemap: {{ config.site_name }}\n", encoding="utf-8")
+    config = generated.root / "mkdocs-extra-template.yml"
+    config.write_text(
+        generated.path("config").read_text(encoding="utf-8") + "\nextra_templates:\n  - ./robots.txt\n",
+        encoding="utf-8",
+    )
+    try:
+        plain_build(engine.load(config, docs, tmp_path / "plain"))
+        assert engine.build(config, docs, tmp_path / "shared", processes=2) == 2
+    finally:
+        config.unlink()
+    shared = tmp_path / "shared"
+    assert "a static" not in (shared / "404.html").read_text(encoding="utf-8")
+    assert (shared / "sitemap.xml.gz").read_bytes()[:2] == b"\x1f\x8b"  # MkDocs' gzip
+    assert (shared / "robots.txt").read_text(encoding="utf-8").startswith("Sitemap: Sample")
+    assert _tree(shared) == _tree(tmp_path / "plain")
 
 
 def test_warnings_in_workers_fail_a_strict_build(
