@@ -38,6 +38,8 @@ def test_bench_measures_every_phase(tmp_path: Path) -> None:
         "incremental",
     }
     assert result.facts["html_pages"] > result.pages - 5
+    # The CPU time of the build, its workers' included.
+    assert result.facts["build_cpu_s"] > 0
     assert 0 < result.facts["incremental_rendered"] < result.pages
     table = markdown_table([result]).splitlines()
     assert len(table) == 5 and table[2].startswith("| 40 |")
