@@ -59,7 +59,10 @@ def write_site_zip(
     files = sorted((p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file() and p != dest)
     n = processes or (workers() if len(files) >= PARALLEL_FROM else 1)
     shares = _by_size(files, n)
-    done = fork_map(functools.partial(_compressed, rewrite), [[files[i] for i in share] for share in shares])
+    # Past 65,535 files zipfile writes ZIP64 and compresses them itself: the workers only rewrite.
+    compress = sum(1 for rel, _ in files if rel not in LEFT_OUT) <= ZIP_COUNT_LIMIT
+    work = functools.partial(_compressed, rewrite, compress)
+    done = fork_map(work, [[files[i] for i in share] for share in shares])
     found: list[_Member | None] = [None] * len(files)
     for share, compressed in zip(shares, done, strict=True):
         for i, member in zip(share, compressed, strict=True):
@@ -67,7 +70,7 @@ def write_site_zip(
     members = [m for m in found if m is not None]
     folder = slug(title)
     tmp = dest.with_name(dest.name + ".tmp")
-    if _needs_zip64(folder, members):
+    if not compress or _needs_zip64(folder, members):
         _write_with_zipfile(tmp, folder, [(m.name, site / m.name) for m in members])
     else:
         _write(tmp, folder, members)
@@ -99,10 +102,11 @@ class _Member:
 
 
 def _compressed(
-    rewrite: Callable[[str, bytes], bytes] | None, files: list[tuple[str, Path]]
+    rewrite: Callable[[str, bytes], bytes] | None, compress: bool, files: list[tuple[str, Path]]
 ) -> list[_Member | None]:
-    """Each file rewritten (and written back if that changes it), then compressed; None for those
-    the archive leaves out."""
+    """Each file rewritten (and written back if that changes it), then compressed (if ``compress``:
+    else a member with no data, for zipfile to read and compress); None for those the archive
+    leaves out."""
     out: list[_Member | None] = []
     for rel, path in files:
         data = path.read_bytes()
@@ -113,6 +117,9 @@ def _compressed(
                 data = new
         if rel in LEFT_OUT:
             out.append(None)
+            continue
+        if not compress:
+            out.append(_Member(rel, 0, len(data), b""))
             continue
         deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)  # raw deflate, as zipfile makes it
         out.append(_Member(rel, zlib.crc32(data), len(data), deflate.compress(data) + deflate.flush()))

@@ -6,6 +6,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -124,8 +125,15 @@ def test_an_archive_too_big_for_the_plain_format_is_left_to_zipfile(
     calls: list[int] = []
     real = offline._write_with_zipfile
     monkeypatch.setattr(offline, "_write_with_zipfile", lambda *a: calls.append(1) or real(*a))
-    assert write_site_zip(_varied_site(tmp_path / "b"), "Sheet").read_bytes() == plain
+    compressed: list[int] = []
+    compressor = zlib.compressobj
+    monkeypatch.setattr(zlib, "compressobj", lambda *a: compressed.append(1) or compressor(*a))
+    with zipfile.ZipFile(io.BytesIO(plain)) as archive:
+        members = len(archive.namelist())
+    assert write_site_zip(_varied_site(tmp_path / "b"), "Sheet", processes=1).read_bytes() == plain
     assert calls == [1]
+    # Too many files is known before any is compressed: each is compressed once, by zipfile.
+    assert len(compressed) == members
 
 
 @pytest.mark.build
