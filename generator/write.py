@@ -17,8 +17,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .parallel import fork_map, workers
-
 
 class WriteError(Exception):
     """A page path that would escape its folder, or two pages on one path."""
@@ -241,14 +239,6 @@ def compact_html(html: str) -> str:
     return "".join(out)
 
 
-def compact_html_tree(root: Path, processes: int | None = None) -> int:
-    """Compact every ``.html`` file under ``root`` (shared out over ``processes``, default every
-    core, for many files); the bytes saved."""
-    paths = sorted(root.rglob("*.html"))
-    n = processes or (workers() if len(paths) >= 2000 else 1)
-    return sum(fork_map(_compact_files, [paths[i::n] for i in range(n)]))
-
-
 def compacted(rel: str, data: bytes) -> bytes:
     """The file at ``rel`` compacted if it is a page (see :func:`compact_html`); ``data`` itself if
     that changes nothing. Line breaks are read as a text file reads them."""
@@ -257,14 +247,3 @@ def compacted(rel: str, data: bytes) -> bytes:
     before = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     after = compact_html(before)
     return data if after == before else after.encode("utf-8")
-
-
-def _compact_files(paths: list[Path]) -> int:
-    saved = 0
-    for path in paths:
-        before = path.read_bytes()
-        after = compacted(path.name, before)
-        if after is not before:
-            path.write_bytes(after)
-            saved += len(before) - len(after)
-    return saved
