@@ -94,7 +94,7 @@ def load(
 def _before_pages(config: Any, clean_site: bool, expected: Iterable[str] = ()) -> tuple[Any, Any, Any]:
     """What ``mkdocs build`` does before it reads a page, in its order: the configuration's
     plugin events, the site folder cleaned (if asked), the files of docs/ (and ``expected``,
-    docs/ paths not written yet) and of the theme, and the theme's template environment
+    docs/ paths not written yet, in normal form) and of the theme, and the theme's template environment
     (``on_env`` comes once the navigation is read)."""
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
@@ -102,8 +102,8 @@ def _before_pages(config: Any, clean_site: bool, expected: Iterable[str] = ()) -
         _module("utils").clean_directory(config.site_dir)
     files_mod = _module("structure.files")
     files = files_mod.get_files(config)
-    for rel in expected:
-        if files.get_file_from_path(rel) is None:
+    for rel in expected:  # in normal form: looked up in the file list's index, not through PurePath
+        if rel not in files.src_uris:
             files.append(_new_file(config, rel))
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
@@ -407,7 +407,7 @@ class Engine:
             listed = files.src_uris  # (27,000 lookups through get_file_from_path's PurePath took 0.3 s)
             self._expected = {rel: None for rel in expected if rel not in listed}
             if self._expected:
-                self._order = [*files.src_uris, *self._expected]
+                self._order = [*listed, *self._expected]
                 self.files = files = _expecting(files, self._join)
         if make is not None:
             make(sorted(p for p in self._nav_sources() if not (docs_dir / p).exists()))
