@@ -70,7 +70,7 @@ def write_site_zip(
     members = [m for m in found if m is not None]
     folder = slug(title)
     tmp = dest.with_name(dest.name + ".tmp")
-    if not compress or _needs_zip64(folder, members):
+    if not compress or _too_big(folder, members):
         _write_with_zipfile(tmp, folder, [(m.name, site / m.name) for m in members])
     else:
         _write(tmp, folder, members)
@@ -138,9 +138,10 @@ _DOS_TIME = FIXED_TIME[3] << 11 | FIXED_TIME[4] << 5 | FIXED_TIME[5] // 2
 _DOS_DATE = (FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2]
 
 
-def _needs_zip64(folder: str, members: list[_Member]) -> bool:
-    """Whether ``zipfile`` would use ZIP64 for these members (reckoned generously)."""
-    if len(members) > ZIP_COUNT_LIMIT or any(m.size * 1.05 > ZIP64_LIMIT for m in members):
+def _too_big(folder: str, members: list[_Member]) -> bool:
+    """Whether ``zipfile`` would use ZIP64 for the sizes or offsets of these members (reckoned
+    generously; their count is checked before they are compressed)."""
+    if any(m.size * 1.05 > ZIP64_LIMIT for m in members):
         return True
     names = sum(len(_name(folder, m.name)[0]) for m in members)
     return sum(len(m.data) for m in members) + 2 * names + 100 * len(members) > ZIP64_LIMIT
