@@ -40,7 +40,7 @@ from .export import FACTSHEET, dataset, export_plan
 from .history import plain_config
 from .loader import Content, ReadCache, ReadMany, load_content
 from .model import DatingCache, RecordCache, Site, build_site
-from .parallel import Started, start_forked, workers
+from .parallel import Started, give_way, start_forked, workers
 from .render import Page, make_env, page_plan, render_page
 from .validate import AcrossCache, FileCache, validate
 from .write import WriteStats, remove_file, sync_tree, write_atomic
@@ -441,6 +441,7 @@ class Regenerator:
         deps: dict[str, set[Dep]],
     ) -> None:
         for path, make, base in jobs:
+            give_way()
             seen = set(base)
             outputs[path] = make(TrackedSite(site, seen))
             deps[path] = seen

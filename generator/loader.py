@@ -33,6 +33,7 @@ from urllib.parse import quote
 import yaml
 
 from .errors import Location, Problem, did_you_mean
+from .parallel import give_way
 
 _T = TypeVar("_T")
 
@@ -581,6 +582,7 @@ def read_utf8(path: str | Path, rel: str) -> tuple[str | None, Problem | None]:
 
 def load_document(path: str | Path, rel: str, kind: str) -> tuple[Document | None, Problem | None]:
     """Read and parse one content file."""
+    give_way()
     text, problem = read_utf8(path, rel)
     if text is None:
         return None, problem
@@ -718,6 +720,7 @@ def content_files(
         return files, [Problem(Location(content_dir), "missing", "content folder not found")], refused
     base = content_root.relative_to(project).as_posix()
     for entry, kind in _entries(content_root):
+        give_way()
         if entry.name.startswith(".") or entry.name == "README.md":
             continue
         rel = f"{base}/{kind}/{entry.name}" if kind else f"{base}/{entry.name}"

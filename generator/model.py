@@ -18,6 +18,7 @@ from typing import Any
 from .dating import MONTHS, Dating, date_event, within_whole
 from .history import History
 from .loader import Document
+from .parallel import give_way
 from .records import (
     Actor,
     Citation,
@@ -251,6 +252,8 @@ def _dated(
         pubs = tuple(published.get(s) for s in m.dating_sources)
         hit = cache.get(mid) if cache is not None else None
         kept = hit is not None and hit[0] is m and hit[1] == pubs
+        if not kept:
+            give_way()
         dating = hit[2] if kept and hit is not None else date_event(m, published)[0]
         out[mid] = dating
         fresh[mid] = (m, pubs, dating)
@@ -427,6 +430,7 @@ def build_site(
         if hit is not None and hit[0] is doc:
             made, contributions = hit[1], hit[2]
         else:
+            give_way()
             made = record(doc)
             contributions = _contributions(doc.kind, made)
         fresh[doc.file] = (doc, made, contributions)

@@ -10,16 +10,23 @@ result is the same either way.
 
 ``FACTSHEET_WORKERS`` sets how many processes to use (default: the cores this
 process may run on, at most 8; ``1`` turns forking off).
+
+:func:`give_way` is the other side of sharing the machine: long work on a
+background thread (``serve``'s regeneration) calls it between items, and within
+:func:`giving_way` on that thread it waits while something more urgent runs
+(a page a browser is waiting for), which would otherwise get every other
+time slice of the interpreter.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -131,3 +138,24 @@ def start_forked(func: Callable[[_T], Any], item: _T) -> Started | None:
     if not can_fork():
         return None
     return Started(*_spawn(func, item))
+
+
+_giving_way = threading.local()
+
+
+@contextlib.contextmanager
+def giving_way(wait: Callable[[], None]) -> Iterator[None]:
+    """Within this block, :func:`give_way` calls ``wait`` on this thread (and on no other)."""
+    before = getattr(_giving_way, "wait", None)
+    _giving_way.wait = wait
+    try:
+        yield
+    finally:
+        _giving_way.wait = before
+
+
+def give_way() -> None:
+    """Let more urgent work go first, if this thread was told how (see :func:`giving_way`)."""
+    wait = getattr(_giving_way, "wait", None)
+    if wait is not None:
+        wait()

@@ -55,6 +55,9 @@ PAGES_KEPT = 256  # built pages kept in memory (about 25 KB each)
 SEARCH_WRITE_EVERY = 15.0  # seconds: while the first index is being built, write what there is this often
 SEARCH_FILES = ("search/search_index.json", "search/search_index.js")
 SEARCH_READY = "Search index complete"
+# The regeneration waits for a page being built for a browser at most this long at a time
+# (see Preview.pages_first): a bound in case that page ever waits for the regeneration.
+PAGES_FIRST_SECONDS = 1.0
 POLL_SECONDS = 60.0  # a live-reload request is answered after this long even if nothing changed
 # After a change the search index waits this long: the browsers reloading come first (a page
 # being indexed holds the engine, and a long listing takes a good part of a second).
@@ -413,6 +416,19 @@ class Preview:
             self.entries.clear()
         self.search_wanted.set()
         self._bump()
+
+    def pages_first(self) -> None:
+        """Wait while a page is being built for a browser (see PAGES_FIRST_SECONDS).
+
+        ``serve``'s regeneration calls this between files and pages: a thread as busy as it would
+        otherwise take every other time slice of the interpreter, doubling the time the browser
+        waits (the first page after a start, the edited page after an edit).
+        """
+        if not self._busy:
+            return
+        deadline = time.monotonic() + PAGES_FIRST_SECONDS
+        while self._busy and time.monotonic() < deadline and not self.stopping.is_set():
+            time.sleep(0.002)
 
     # --- search, in the background -------------------------------------------------------------
 

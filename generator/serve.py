@@ -32,6 +32,7 @@ from .build import BuildFailed, Project, long_lived_objects
 from .engine import EngineError
 from .errors import ValidationFailed, format_problems
 from .incremental import INCOMPLETE, Regenerator
+from .parallel import giving_way
 from .preview import Preview
 from .render import RenderError
 from .write import WriteStats
@@ -181,13 +182,17 @@ def _preview_serve(
     earlier: bool,
 ) -> None:
     host, _, port = dev_addr.rpartition(":")
+    # Until the first regeneration is done, the search index waits: not a page of it is built
+    # while the browser's first page is (both would want the engine at once).
+    preview.editing.set()
     server = preview.start(host.strip("[]") or "127.0.0.1", int(port))
     report(f"Serving on http://{dev_addr}/")
     first = threading.Event()
 
     def regenerate(touched: set[str] | None = None) -> None:
         try:
-            stats = report_regeneration(regenerator, report, touched if first.is_set() else None)
+            with giving_way(preview.pages_first):  # a page a browser waits for goes first
+                stats = report_regeneration(regenerator, report, touched if first.is_set() else None)
             early = set(regenerator.early_written)
             if stats is not None:
                 preview.changed([p for p in stats.written if p not in early], stats.removed)
@@ -221,7 +226,6 @@ def _preview_serve(
         report("Serving the pages of the last run while checking the content …")
     else:
         report("Serving each page as it is asked for while the others are generated …")
-    preview.editing.set()
     observer.start()
     threading.Thread(target=handler.run, name="first-regeneration", daemon=True).start()
     try:

@@ -19,6 +19,7 @@ from typing import Any
 from .dating import date_event, format_date
 from .errors import Problem
 from .loader import Content, Document, FieldPath, format_path
+from .parallel import give_way
 from .records import record
 from .schema import SCHEMAS, SLUG, Checker, date_le, did_you_mean
 
@@ -136,6 +137,7 @@ def validate(
         if hit is not None and hit[0] is doc:
             result, own = hit[1], hit[2]
         else:
+            give_way()
             own = []
             result = _check_file(doc, own)
         fresh[doc.file] = (doc, result, own)
@@ -192,6 +194,7 @@ def validate(
         kept = kept_across.get(r.doc.file)
         found = kept[1] if kept is not None and kept[0] is r else None
         if found is None:
+            give_way()
             found = _check_across(r, known, broken, former, sources, content.seeds)
         now_across[r.doc.file] = (r, found)
         problems.extend(found)

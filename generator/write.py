@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .parallel import give_way
+
 
 class WriteError(Exception):
     """A page path that would escape its folder, or two pages on one path."""
@@ -101,6 +103,7 @@ def sync_tree(
     existing = _entries(base)
     folders = {""} | {rel for rel, e in existing.items() if e.is_dir(follow_symlinks=False)}
     for rel in sorted(wanted):
+        give_way()
         data = wanted[rel]
         path = os.path.join(base, rel)
         entry = existing.get(rel)

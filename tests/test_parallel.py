@@ -64,6 +64,21 @@ def test_no_fork_while_another_thread_runs() -> None:
         thread.join()
 
 
+def test_give_way_waits_only_on_the_thread_told_to_and_only_within_the_block() -> None:
+    calls: list[str] = []
+    parallel.give_way()  # told nothing: nothing happens
+    with parallel.giving_way(lambda: calls.append("outer")):
+        parallel.give_way()
+        with parallel.giving_way(lambda: calls.append("inner")):
+            parallel.give_way()
+            other = threading.Thread(target=parallel.give_way)  # another thread was told nothing
+            other.start()
+            other.join()
+        parallel.give_way()
+    parallel.give_way()
+    assert calls == ["outer", "inner", "outer"]
+
+
 def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTSHEET_WORKERS", "3")
     assert parallel.workers() == 3

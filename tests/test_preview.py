@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import preview as preview_module
 from generator.build import Project, build
 from generator.errors import ValidationFailed
 from generator.incremental import INCOMPLETE, Regenerator
+from generator.parallel import giving_way
 from generator.preview import Preview, without_live_reload
 
 from conftest import NEW_MEETING, edit
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.build
 
 MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
 TITLE = "title: Choe Son Hui and Sergei Lavrov meet in Moscow"
+MEETING_PAGE = "meetings/2024-11-choe-lavrov-moscow.md"
 
 
 class Live:
@@ -223,6 +226,42 @@ def test_a_page_being_regenerated_is_served_once_it_is_made(live: Live) -> None:
     live.save()
     reader.join(timeout=30)
     assert served and served[0] != before and "Talks in Moscow" in served[0]
+
+
+def test_a_regeneration_waits_while_a_page_is_built_for_a_browser(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve's regeneration gives way between files and pages: the browser's page is not slowed by it."""
+    monkeypatch.setattr(preview_module, "PAGES_FIRST_SECONDS", 60.0)
+    edit(live.project, MEETING, TITLE, "title: Talks in Moscow")
+    done = threading.Event()
+
+    def regenerate() -> None:
+        with giving_way(live.preview.pages_first):
+            live.regenerator.run()
+        done.set()
+
+    with live.preview._foreground():  # a page being built for a browser
+        worker = threading.Thread(target=regenerate)
+        worker.start()
+        time.sleep(0.5)
+        assert not done.is_set()
+        assert "Talks in Moscow" not in live.project.path("docs").joinpath(MEETING_PAGE).read_text("utf-8")
+    assert done.wait(30)  # once the page is built, the regeneration goes on
+    worker.join()
+    assert "Talks in Moscow" in live.project.path("docs").joinpath(MEETING_PAGE).read_text("utf-8")
+
+
+def test_a_regeneration_gives_way_for_a_bounded_time(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the page being built ever wait for the regeneration, the regeneration still goes on."""
+    monkeypatch.setattr(preview_module, "PAGES_FIRST_SECONDS", 0.05)
+    with live.preview._foreground():
+        start = time.monotonic()
+        live.preview.pages_first()
+        assert 0.05 <= time.monotonic() - start < 5
+    start = time.monotonic()
+    live.preview.pages_first()  # no page being built: no wait at all
+    assert time.monotonic() - start < 0.05
 
 
 def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample: Project) -> None:

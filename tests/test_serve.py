@@ -8,8 +8,10 @@ import time
 
 import pytest
 
+from generator import serve as serve_module
 from generator.bench_preview import Serve, fetch, free_port
 from generator.build import Project
+from generator.preview import Preview
 from generator.serve import READY
 
 from conftest import edit
@@ -56,6 +58,26 @@ def test_serve_starts_from_the_last_run_and_brings_it_up_to_date(sample: Project
         serve.wait_for_page("/topics/arms.html", "Guns and munitions", 60)
     finally:
         serve.stop()
+
+
+def test_the_search_index_waits_until_the_first_regeneration_is_done(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search thread starts held back: it builds no page while the browser's first page is built."""
+
+    class Started(Exception):
+        pass
+
+    seen: list[bool] = []
+
+    def start(self: Preview, host: str, port: int) -> None:
+        seen.append(self.editing.is_set())  # what holds the search thread back until the first run ends
+        raise Started
+
+    monkeypatch.setattr(Preview, "start", start)
+    with pytest.raises(Started):
+        serve_module.serve(sample, f"127.0.0.1:{free_port()}", lambda line: None)
+    assert seen == [True]
 
 
 def test_serve_with_mkdocs_still_works(sample: Project) -> None:
