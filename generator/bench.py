@@ -400,12 +400,20 @@ def preview_table(results: list[Result]) -> str:
             _regeneration(p),
         ]
         if cold:
-            row.insert(2, f"{p['first_page_cold']:.2f} s" if "first_page_cold" in p else "")
+            row.insert(2, _cold(p))
         if browser:
             row.append(f"{statistics.median(p['browser_edits']):.2f} s" if p["browser_edits"] else "")
             row.append(f"{p['search_complete']:.0f} s" if "search_complete" in p else "")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
+
+
+def _cold(p: dict[str, Any]) -> str:
+    """The median first page without docs/, and the CPU time of such a start (its work, on any cores)."""
+    if "first_page_cold" not in p:
+        return ""
+    cpu = f" ({p['first_page_cold_cpu']:.1f} CPU-s)" if "first_page_cold_cpu" in p else ""
+    return f"{p['first_page_cold']:.2f} s{cpu}"
 
 
 def build_table(results: list[Result]) -> str:

@@ -117,6 +117,16 @@ class Serve:
             time.sleep(every)
         raise TimeoutError(f"{path} did not show {text!r} in {timeout:.0f} s:\n{self.log}")
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time serve has used so far, its workers waited for included; None off Linux."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # utime, stime, cutime, cstime: fields 14-17 of proc(5), counted after the name here
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
     def _alive(self) -> None:
         if self.proc.poll() is not None:
             time.sleep(0.2)  # let the reader thread catch the last lines
@@ -207,18 +217,30 @@ def measure(
     # so a start after it is one without docs/ too.
     if cold:
         out["first_pages_cold"] = []
+        cpu: list[float | None] = []
         for _ in range(cold_starts):
             shutil.rmtree(root / "docs", ignore_errors=True)
             os.sync()  # the disk's writeback of the files just removed is no part of serve's start
             serve = Serve(root)
             try:
                 out["first_pages_cold"].append(serve.wait_for_page(url, "</html>", timeout, every=0.05))
+                cpu.append(serve.cpu_seconds())
             finally:
                 serve.stop()
         out["first_page_cold"] = statistics.median(out["first_pages_cold"])
+        # The work of such a start, however the cores shared it: on n cores it takes at least this / n.
+        counted = [c for c in cpu if c is not None]
+        if len(counted) == len(cpu):
+            out["first_pages_cold_cpu"] = counted
+            out["first_page_cold_cpu"] = statistics.median(counted)
         report(
             f"first page without docs/: median {out['first_page_cold']:.2f} s of "
             + ", ".join(f"{s:.2f}" for s in out["first_pages_cold"])
+            + (
+                f"; CPU time {', '.join(f'{c:.1f}' for c in counted)} s"
+                if "first_page_cold_cpu" in out
+                else ""
+            )
         )
     return out
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from generator.bench import make_content, markdown_table, run
+from generator.bench import make_content, markdown_table, preview_table, run
 from generator.loader import load_content
 from generator.serve import READY
 from generator.validate import validate
@@ -59,6 +60,12 @@ def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
     # Starts without docs/ come last (one stopped early leaves docs/ marked as not complete).
     assert len(preview["first_pages_cold"]) == 3
     assert preview["first_page_cold"] == sorted(preview["first_pages_cold"])[1]
+    # And the work each took, serve's workers included: more than starting Python, and no more
+    # than every core could have done in that time.
+    cores = os.cpu_count() or 1
+    for cpu, wall in zip(preview["first_pages_cold_cpu"], preview["first_pages_cold"], strict=True):
+        assert 0.1 < cpu <= wall * cores + 0.5
+    assert f"({preview['first_page_cold_cpu']:.1f} CPU-s)" in preview_table([result])
     assert len(preview["edits"]) == 2 and preview["browser_edits"] == []
     # Each save regenerated the meeting's page and the pages that show it, then served them.
     after_start = preview["log"].split(READY, 1)[1]
