@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,41 @@ def _differ(a: Any, b: Any) -> bool:
 INCOMPLETE = ".factsheet-incomplete"  # in docs/ while a first start is making its pages
 
 
+class Superseded(Exception):
+    """A run that makes every page stopped for an edit: nothing was written, what it made is kept
+    (see :attr:`Regenerator.superseded`)."""
+
+
+@dataclasses.dataclass
+class _Partial:
+    """What a run that makes every page had made when an edit superseded it."""
+
+    site: Site
+    templates_key: tuple[Any, ...]
+    outputs: dict[str, str]
+    deps: dict[str, set[Dep]]
+
+
+class _Stop(Exception):
+    """Raised between pages when an edit supersedes the run (see Regenerator.superseded)."""
+
+
+# A run that makes every page goes on at least this long before an edit may stop it: edits saved
+# every few seconds would otherwise stop it again and again before it made anything.
+MIN_RENDER_SECONDS = 1.0
+
+
+def _edited_page(job: tuple[str, Any, set[Dep]], changed: set[Dep]) -> bool:
+    """Whether a page not made yet is a changed record's own page (by the record it is made for)."""
+    path, _, base = job
+    return path.endswith(".md") and not base.isdisjoint(changed) and all(key != ALL for _, key in base)
+
+
+def _reads_any(deps: set[Dep], changed: set[Dep]) -> bool:
+    """Whether a page that read ``deps`` reads a part of the model in ``changed`` (or anything)."""
+    return ("*", ALL) in deps or not deps.isdisjoint(changed)
+
+
 class Regenerator:
     """Regenerates docs/ after edits, doing only the work the edits call for."""
 
@@ -190,6 +226,12 @@ class Regenerator:
         self.ahead: tuple[Site, dict[str, Callable[[Any], str]], dict[str, bytes]] | None = None
         self.writing: Started | None = None  # a worker writing files ahead (see prepare)
         self.written_ahead: set[str] = set()  # what it wrote
+        # Asked between pages during a run that makes every page (the first, or after a template
+        # changed), which takes a minute at 10,000 meetings: True when an edit is waiting, which
+        # then stops the run (Superseded). The next run keeps what it made that the edit leaves
+        # alone and makes the edited records' pages first, so an edit is not a minute behind.
+        self.superseded: Callable[[], bool] = lambda: False
+        self.partial: _Partial | None = None
 
     def _templates_key(self) -> tuple[Any, ...]:
         root = self.project.path("templates")
@@ -213,8 +255,12 @@ class Regenerator:
         with collector_paused():
             try:
                 stats = self._run(touched)
-            finally:
-                self.ahead = None  # the first run used it (and wrote every file, unless it failed)
+            except Superseded:
+                raise  # nothing written: pages asked for meanwhile are still made from prepare()'s model
+            except BaseException:
+                self.ahead = None
+                raise
+            self.ahead = None  # the first run used it (and wrote every file)
             if self.across.context is None and self.content is not None:
                 # The checks across files ran in a worker (prepare, or a first run): fill their
                 # cache now, from the content they checked, or the next run (the first edit)
@@ -348,7 +394,8 @@ class Regenerator:
         project, t = self.project, self.timings
         t.clear()
         self.early_written = []
-        if self.ahead is not None:  # after prepare(): checked and modelled already
+        partial, self.partial = self.partial, None
+        if self.ahead is not None and partial is None:  # after prepare(): checked and modelled already
             site = self.ahead[0]
             # Files may have changed since prepare() read them, before anything watched them:
             # the next run looks at every file, whatever a watcher says.
@@ -360,6 +407,11 @@ class Regenerator:
             full = self.site is None or templates_key != self.templates_key
             changed = set() if full or self.site is None else changed_parts(self.site, site)
             affected = self._dependents(changed)
+            kept: set[str] = set()  # made by a run an edit stopped, and untouched by the edit
+            resumed = full and partial is not None and partial.templates_key == templates_key
+            if resumed and partial is not None:
+                changed = changed_parts(partial.site, site)
+                kept = {p for p, d in partial.deps.items() if not _reads_any(d, changed)}
         self.rendered = []
         if full or self.env is None:  # compiled templates are kept while the files are unchanged
             self.env = make_env(project.path("templates"))
@@ -373,13 +425,18 @@ class Regenerator:
             path = job[0]
             if not full and path in self.outputs and path not in affected:
                 outputs[path], deps[path] = self.outputs[path], self.deps[path]
+            elif path in kept and partial is not None:
+                outputs[path], deps[path] = partial.outputs[path], partial.deps[path]
             else:
                 todo.append(job)
         try:
-            if self.early is not None and not full:
+            if self.early is not None and (not full or (resumed and changed)):
                 # The pages of the edited records first, written and announced at once; the listings of
                 # whole collections and the downloads, which take most of the time, after them.
-                first = [job for job in todo if self._own_page(job[0], site)]
+                if full:  # what the pages not made yet read is not known: their records say
+                    first = [job for job in todo if _edited_page(job, changed)]
+                else:
+                    first = [job for job in todo if self._own_page(job[0], site)]
                 if first and len(first) < len(todo):
                     with timed(t, "render"):
                         self._render(first, site, outputs, deps)
@@ -388,10 +445,12 @@ class Regenerator:
                     # The dataset is made from every record: it comes with the listings.
                     later = ({path for path, _, _ in todo} - {path for path, _, _ in first}) | {FACTSHEET}
                     self.early_seconds = sum(t.values())
-                    self.early(self.early_written, later)
+                    # After a stopped run the rest is most of the site, shown as it was meanwhile (as
+                    # during any first run) rather than waited for.
+                    self.early(self.early_written, set() if full else later)
                     todo = [job for job in todo if job[0] in later]
             with timed(t, "render"):
-                self._render(todo, site, outputs, deps)
+                self._render(todo, site, outputs, deps, stoppable=full)
             with timed(t, "index"):
                 self._index(deps, full)
             self.outputs_before = self.outputs
@@ -412,6 +471,9 @@ class Regenerator:
                 # After the first run only these can differ from what was written last time.
                 candidates = None if full else {*self.rendered, FACTSHEET, *own}
                 stats = self._write(files, candidates)
+        except _Stop:
+            self.partial = _Partial(site, templates_key, outputs, deps)
+            raise Superseded from None
         except BaseException:
             # Some files may be written and others not, and what is kept about them may be half
             # updated: the next run makes everything again and compares it with the disk.
@@ -439,9 +501,15 @@ class Regenerator:
         site: Site,
         outputs: dict[str, str],
         deps: dict[str, set[Dep]],
+        stoppable: bool = False,
     ) -> None:
+        """Make ``jobs`` into ``outputs`` and ``deps``; ``stoppable``: stop (_Stop) when an edit is
+        waiting (:attr:`superseded`), once a share of the work has been done."""
+        start = time.perf_counter()
         for path, make, base in jobs:
             give_way()
+            if stoppable and time.perf_counter() - start > MIN_RENDER_SECONDS and self.superseded():
+                raise _Stop
             seen = set(base)
             outputs[path] = make(TrackedSite(site, seen))
             deps[path] = seen
@@ -450,11 +518,13 @@ class Regenerator:
     def _write_early(self, texts: dict[str, str]) -> list[str]:
         """Write these pages now, where their bytes changed; the paths written."""
         written = []
+        tracked = bool(self.files)  # else a first run: its end compares every file with the disk
         for rel in sorted(texts):
             data = texts[rel].encode()
             if self._write_changed(rel, data):
                 written.append(rel)
-            self.files[rel] = data
+            if tracked:
+                self.files[rel] = data
         return written
 
     def _write_changed(self, rel: str, data: bytes) -> bool:

@@ -31,7 +31,7 @@ from watchdog.observers.api import BaseObserver
 from .build import BuildFailed, Project, long_lived_objects
 from .engine import EngineError
 from .errors import ValidationFailed, format_problems
-from .incremental import INCOMPLETE, Regenerator
+from .incremental import INCOMPLETE, Regenerator, Superseded
 from .parallel import giving_way
 from .preview import Preview
 from .render import RenderError
@@ -58,6 +58,7 @@ class _Debounced(FileSystemEventHandler):
         self.lock = threading.Lock()  # guards the timer and the files touched
         self.running = threading.Lock()  # one action at a time
         self.touched: set[str] | None = set()
+        self.waiting = threading.Event()  # events came that no call of ``action`` has taken yet
 
     def wanted(self, event: FileSystemEvent) -> bool:
         return event.event_type not in ("opened", "closed_no_write") and not str(event.src_path).endswith("~")
@@ -67,6 +68,7 @@ class _Debounced(FileSystemEventHandler):
             return
         self.started()
         with self.lock:
+            self.waiting.set()
             if event.event_type in ("modified", "closed") and not event.is_directory:
                 if self.touched is not None:
                     self.touched.add(os.path.abspath(os.fsdecode(event.src_path)))
@@ -82,6 +84,7 @@ class _Debounced(FileSystemEventHandler):
         with self.running:
             with self.lock:
                 touched, self.touched = self.touched, set()
+                self.waiting.clear()
             self.action(touched)
 
 
@@ -190,9 +193,18 @@ def _preview_serve(
     first = threading.Event()
 
     def regenerate(touched: set[str] | None = None) -> None:
+        superseded = False
         try:
-            with giving_way(preview.pages_first):  # a page a browser waits for goes first
-                stats = report_regeneration(regenerator, report, touched if first.is_set() else None)
+            try:
+                # The first run looks at every file; a run after a stopped one at what changed since
+                # (every file again if the stopped one had not read them all: see load_content).
+                known = first.is_set() or regenerator.partial is not None
+                with giving_way(preview.pages_first):  # a page a browser waits for goes first
+                    stats = report_regeneration(regenerator, report, touched if known else None)
+            except Superseded:  # an edit came during a run that makes every page: it goes next
+                superseded = True
+                report("An edit came in: its pages first, then the rest …")
+                return
             early = set(regenerator.early_written)
             if stats is not None:
                 preview.changed([p for p in stats.written if p not in early], stats.removed)
@@ -204,8 +216,9 @@ def _preview_serve(
             else:
                 regenerator.collect()  # the pages are on disk: tidy up while the browser reloads
         finally:
-            preview.settle()  # nothing more is coming: pages waiting are served as they are
-            preview.editing.clear()
+            if not superseded:  # else still editing: the run for the edit follows at once
+                preview.settle()  # nothing more is coming: pages waiting are served as they are
+                preview.editing.clear()
 
     # The pages of the edited records are shown as soon as they are written; the rest follows.
     def early(written: list[str], later: set[str]) -> None:
@@ -214,6 +227,7 @@ def _preview_serve(
 
     regenerator.early = early
     handler = _Debounced(regenerate, started=preview.editing.set)
+    regenerator.superseded = handler.waiting.is_set  # an edit need not wait for a whole first run
     observer = _watch(project, handler)
     config = project.path("config")
     reload = _ConfigChanged(config, lambda _touched: preview.reload())

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import incremental
 from generator.build import Project, generate_files
 from generator.errors import ValidationFailed
 from generator.export import FACTSHEET
-from generator.incremental import Regenerator
+from generator.incremental import Regenerator, Superseded
 
 from conftest import NEW_MEETING
 from conftest import edit as _edit
@@ -242,3 +243,60 @@ def test_an_edit_saved_before_anything_watched_is_seen(sample: Project, tmp_path
     regen.run(touched={str((sample.root / MEETING).resolve())})
     assert b"Sergey" in (tmp_path / "docs/actors/sergei-lavrov.md").read_bytes()
     _same_as_full(regen, sample)
+
+
+@pytest.mark.parametrize("prepared", [False, True], ids=["docs from an earlier run", "first start"])
+def test_an_edit_stops_a_run_of_every_page_and_its_pages_come_first(
+    sample: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared: bool
+) -> None:
+    """serve's first run takes a minute at 10,000 meetings: an edit saved meanwhile need not wait for it."""
+    monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
+    out = tmp_path / "docs"
+    regen = Regenerator(sample, out=out)
+    if prepared:
+        regen.prepare()  # serve without docs/: pages are made from this model when asked for
+    before = _on_disk(out)
+    regen.superseded = lambda: len(regen.rendered) >= 30  # an edit came in after 30 pages
+    with pytest.raises(Superseded):
+        regen.run()
+    stopped = list(regen.rendered)
+    assert len(stopped) == 30 and _on_disk(out) == before  # nothing written
+    if prepared:  # a page asked for meanwhile is still made
+        regen.make_now(["actors/kim-jong-un.md"])
+        assert (out / "actors/kim-jong-un.md").exists()
+
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
+    told: list[tuple[list[str], set[str]]] = []
+    regen.early = lambda written, later: told.append((list(written), set(later)))
+    regen.superseded = lambda: False
+    regen.run()
+    # The edited meeting's page was written first; the rest is shown as it was until it is made.
+    [(written, later)] = told
+    assert "meetings/2024-11-choe-lavrov-moscow.md" in written and later == set()
+    assert "timeline.md" not in written
+    # What the stopped run made and the edit leaves alone was not made again; what reads it was.
+    again = set(regen.rendered)
+    assert set(stopped) - again and "timeline.md" in again
+    assert _on_disk(out) == generate_files(sample)
+    _same_as_full(regen, sample)  # and the next edit's run goes on from there
+    _edit(sample, MEETING, "title: Talks", "title: Other talks")
+    _same_as_full(regen, sample)
+
+
+def test_a_run_stopped_again_and_again_still_ends(
+    sample: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each stopped run keeps what it made: edits saved all the time do not keep the pages from coming."""
+    monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    regen.superseded = lambda: len(regen.rendered) >= 25
+    runs = 0
+    while True:
+        runs += 1
+        try:
+            regen.run()
+            break
+        except Superseded:
+            assert runs < 100
+    assert runs > 3
+    assert _on_disk(tmp_path / "docs") == generate_files(sample)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import http.client
 import socket
 import time
+from pathlib import Path
 
 import pytest
+from watchdog.events import FileModifiedEvent, FileOpenedEvent
 
 from generator import serve as serve_module
 from generator.bench_preview import Serve, fetch, free_port
@@ -78,6 +80,20 @@ def test_the_search_index_waits_until_the_first_regeneration_is_done(
     with pytest.raises(Started):
         serve_module.serve(sample, f"127.0.0.1:{free_port()}", lambda line: None)
     assert seen == [True]
+
+
+def test_the_watcher_says_an_edit_is_waiting_until_a_run_takes_it(tmp_path: Path) -> None:
+    """What stops serve's first run for an edit (Regenerator.superseded): events no run has taken."""
+    taken: list[set[str] | None] = []
+    handler = serve_module._Debounced(taken.append)
+    path = str(tmp_path / "content/meetings/a.yaml")
+    handler.on_any_event(FileOpenedEvent(path))  # reading a file is no edit
+    assert not handler.waiting.is_set() and handler.timer is None
+    handler.on_any_event(FileModifiedEvent(path))
+    assert handler.waiting.is_set()
+    assert handler.timer is not None
+    handler.timer.join(5)  # the quiet period ends: the run takes the edit
+    assert taken == [{path}] and not handler.waiting.is_set()
 
 
 def test_serve_with_mkdocs_still_works(sample: Project) -> None:
