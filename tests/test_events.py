@@ -520,6 +520,12 @@ def test_an_outside_reference_on_the_place_is_shown_as_such(sample: Project) -> 
     place_row = next(line for line in page.splitlines() if line.startswith("| **Place** |"))
     assert 'class="fs-outside">outside reference</span>' in place_row
     assert "They met at a space centre." in place_row
+    # The place's own page lists the meeting, and says an outside report places it: marked as such.
+    place = generate_files(sample)["places/russia-place.md"].decode()
+    listed = place.split("Where an outside reference reports the place of a meeting listed here:")[1]
+    line = next(x for x in listed.splitlines() if x.startswith("- "))
+    assert "kim-putin-russia-2023" in line and 'class="fs-outside">outside reference</span>' in line
+    assert "They met at a space centre." in line
     # An excerpt is refused there: an outside page is not archived, so its words cannot be checked.
     _edit(sample, KIM_PUTIN, "    says: They met at a space centre.\n", "    excerpt: They met.\n")
     assert any("place_references[0]" in p for p in _problems(sample))
