@@ -170,14 +170,15 @@ class _Partial:
     templates_key: tuple[Any, ...]
     outputs: dict[str, str]
     deps: dict[str, set[Dep]]
+    made: set[str]  # every path made by this run and the stopped runs before it
 
 
 class _Stop(Exception):
     """Raised between pages when an edit supersedes the run (see Regenerator.superseded)."""
 
 
-# A run that makes every page goes on at least this long before an edit may stop it: edits saved
-# every few seconds would otherwise stop it again and again before it made anything.
+# A run that makes every page renders for at least this long (CPU time) before an edit may stop
+# it: edits saved every few seconds would otherwise stop it again and again before it made anything.
 MIN_RENDER_SECONDS = 1.0
 
 
@@ -185,6 +186,14 @@ def _edited_page(job: tuple[str, Any, set[Dep]], changed: set[Dep]) -> bool:
     """Whether a page not made yet is a changed record's own page (by the record it is made for)."""
     path, _, base = job
     return path.endswith(".md") and not base.isdisjoint(changed) and all(key != ALL for _, key in base)
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` does not hold ``data`` (or is not there)."""
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
 
 
 def _reads_any(deps: set[Dep], changed: set[Dep]) -> bool:
@@ -253,10 +262,20 @@ class Regenerator:
         """
         self._written_ahead()  # a worker writing files is done before anything else writes
         with collector_paused():
+            stopped = self.partial
             try:
                 stats = self._run(touched)
             except Superseded:
-                raise  # nothing written: pages asked for meanwhile are still made from prepare()'s model
+                raise  # nothing written: pages asked for meanwhile are still made (see make_now)
+            except ValidationFailed:
+                if stopped is not None:
+                    # The edit that stopped a run of every page is invalid: that run is finished from
+                    # the last model that passed the checks, so every page is there (as before the
+                    # edit) while the problems are reported.
+                    self.partial = stopped
+                    self._run(None, model=stopped.site)
+                self.ahead = None
+                raise
             except BaseException:
                 self.ahead = None
                 raise
@@ -390,12 +409,15 @@ class Regenerator:
             jobs.append((path, build, set()))
         return jobs
 
-    def _run(self, touched: set[str] | None) -> WriteStats:
+    def _run(self, touched: set[str] | None, model: Site | None = None) -> WriteStats:
+        """See :meth:`run`; ``model``: the model to make the pages from, already checked."""
         project, t = self.project, self.timings
         t.clear()
         self.early_written = []
         partial, self.partial = self.partial, None
-        if self.ahead is not None and partial is None:  # after prepare(): checked and modelled already
+        if model is not None:
+            site = model
+        elif self.ahead is not None and partial is None:  # after prepare(): checked and modelled already
             site = self.ahead[0]
             # Files may have changed since prepare() read them, before anything watched them:
             # the next run looks at every file, whatever a watcher says.
@@ -418,6 +440,11 @@ class Regenerator:
         env = self.env
         with timed(t, "plan"):
             jobs = self._jobs(site, env)
+        if self.ahead is not None and self.ahead[0] is not site:
+            # A page asked for before this run writes it is made from this model (an edit stopped
+            # the first run): one made from prepare()'s could be one this run no longer makes,
+            # written after this run looked at docs/.
+            self.ahead = (site, {path: make for path, make, _ in jobs}, self.ahead[2])
         outputs: dict[str, str] = {}
         deps: dict[str, set[Dep]] = {}
         todo: list[tuple[str, Callable[[Any], str], set[Dep]]] = []
@@ -429,6 +456,12 @@ class Regenerator:
                 outputs[path], deps[path] = partial.outputs[path], partial.deps[path]
             else:
                 todo.append(job)
+        made_before = partial.made if resumed and partial is not None else set()
+        if made_before:
+            # Pages not made yet before those the edit makes again (the listings and downloads,
+            # which every edit of a record touches), and only the first may be cut short by the
+            # next edit: each run stopped makes pages never made before, so the pages keep coming.
+            todo.sort(key=lambda job: job[0] in made_before)
         try:
             if self.early is not None and (not full or (resumed and changed)):
                 # The pages of the edited records first, written and announced at once; the listings of
@@ -450,7 +483,7 @@ class Regenerator:
                     self.early(self.early_written, set() if full else later)
                     todo = [job for job in todo if job[0] in later]
             with timed(t, "render"):
-                self._render(todo, site, outputs, deps, stoppable=full)
+                self._render(todo, site, outputs, deps, stoppable=full, made_before=made_before)
             with timed(t, "index"):
                 self._index(deps, full)
             self.outputs_before = self.outputs
@@ -472,7 +505,7 @@ class Regenerator:
                 candidates = None if full else {*self.rendered, FACTSHEET, *own}
                 stats = self._write(files, candidates)
         except _Stop:
-            self.partial = _Partial(site, templates_key, outputs, deps)
+            self.partial = _Partial(site, templates_key, outputs, deps, made_before | set(self.rendered))
             raise Superseded from None
         except BaseException:
             # Some files may be written and others not, and what is kept about them may be half
@@ -502,14 +535,24 @@ class Regenerator:
         outputs: dict[str, str],
         deps: dict[str, set[Dep]],
         stoppable: bool = False,
+        made_before: set[str] | frozenset[str] = frozenset(),
     ) -> None:
-        """Make ``jobs`` into ``outputs`` and ``deps``; ``stoppable``: stop (_Stop) when an edit is
-        waiting (:attr:`superseded`), once a share of the work has been done."""
-        start = time.perf_counter()
+        """Make ``jobs`` into ``outputs`` and ``deps``; ``stoppable``: stop (_Stop) before a page
+        not in ``made_before`` when an edit is waiting (:attr:`superseded`), once at least one
+        such page and MIN_RENDER_SECONDS of work are done."""
+        start = time.thread_time()  # this thread's work: not the time it gave way to a browser's page
+        new = 0
         for path, make, base in jobs:
             give_way()
-            if stoppable and time.perf_counter() - start > MIN_RENDER_SECONDS and self.superseded():
-                raise _Stop
+            if path not in made_before:
+                if (
+                    stoppable
+                    and new
+                    and time.thread_time() - start >= MIN_RENDER_SECONDS
+                    and self.superseded()
+                ):
+                    raise _Stop
+                new += 1
             seen = set(base)
             outputs[path] = make(TrackedSite(site, seen))
             deps[path] = seen
@@ -521,10 +564,13 @@ class Regenerator:
         tracked = bool(self.files)  # else a first run: its end compares every file with the disk
         for rel in sorted(texts):
             data = texts[rel].encode()
-            if self._write_changed(rel, data):
-                written.append(rel)
             if tracked:
+                if self._write_changed(rel, data):
+                    written.append(rel)
                 self.files[rel] = data
+            elif _differs(self.out / rel, data):
+                write_atomic(self.out / rel, data)
+                written.append(rel)
         return written
 
     def _write_changed(self, rel: str, data: bytes) -> bool:

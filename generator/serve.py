@@ -68,12 +68,17 @@ class _Debounced(FileSystemEventHandler):
             return
         self.started()
         with self.lock:
-            self.waiting.set()
+            news = True
             if event.event_type in ("modified", "closed") and not event.is_directory:
                 if self.touched is not None:
                     self.touched.add(os.path.abspath(os.fsdecode(event.src_path)))
-            elif not (event.is_directory and event.event_type == "modified"):  # a folder's mtime: no news
+            elif not (event.is_directory and event.event_type == "modified"):
                 self.touched = None
+            else:
+                news = False  # a folder's mtime
+            # An edit waits: worth stopping a run of every page for (not an editor's swap file).
+            if news and not _hidden(event):
+                self.waiting.set()
             if self.timer:
                 self.timer.cancel()
             self.timer = threading.Timer(QUIET_SECONDS, self.run)
@@ -86,6 +91,13 @@ class _Debounced(FileSystemEventHandler):
                 touched, self.touched = self.touched, set()
                 self.waiting.clear()
             self.action(touched)
+
+
+def _hidden(event: FileSystemEvent) -> bool:
+    """Whether the event is only about hidden files (an editor's swap and backup files), which
+    are no content: the loader leaves them alone."""
+    paths = [event.src_path, getattr(event, "dest_path", "") or event.src_path]
+    return all(os.path.basename(os.fsdecode(p)).startswith(".") for p in paths)
 
 
 class _ConfigChanged(_Debounced):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,11 +13,22 @@ from generator.build import Project, generate_files
 from generator.errors import ValidationFailed
 from generator.export import FACTSHEET
 from generator.incremental import Regenerator, Superseded
+from generator.parallel import giving_way
 
 from conftest import NEW_MEETING
 from conftest import edit as _edit
 
 MEETING = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
+
+
+def _inside(name: str) -> bool:
+    """Whether a function of that name is running (on this thread's stack)."""
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code.co_name == name:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
 
 
 def _on_disk(root: Path) -> dict[str, bytes]:
@@ -283,20 +295,69 @@ def test_an_edit_stops_a_run_of_every_page_and_its_pages_come_first(
     _same_as_full(regen, sample)
 
 
-def test_a_run_stopped_again_and_again_still_ends(
+def test_edits_saved_all_the_time_still_let_every_page_come(
     sample: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each stopped run keeps what it made: edits saved all the time do not keep the pages from coming."""
+    """Every stop is followed by another edit, and an edit is always waiting: each run still makes
+    pages not made before (before the listings every edit touches), so the pages keep coming."""
     monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
     regen = Regenerator(sample, out=tmp_path / "docs")
-    regen.superseded = lambda: len(regen.rendered) >= 25
-    runs = 0
-    while True:
-        runs += 1
+    regen.superseded = lambda: len(regen.rendered) >= 12  # the minimum: a dozen pages a run
+    made: list[int] = []
+    title = "title: Choe Son Hui and Sergei Lavrov meet"
+    for n in range(100):
         try:
             regen.run()
             break
         except Superseded:
-            assert runs < 100
-    assert runs > 3
+            assert regen.partial is not None
+            made.append(len(regen.partial.made))
+            _edit(sample, MEETING, title, f"title: Talks {n}")
+            title = f"title: Talks {n}"
+    assert len(made) > 3 and made == sorted(made) and len(set(made)) == len(made)  # more each time
     assert _on_disk(tmp_path / "docs") == generate_files(sample)
+
+
+@pytest.mark.parametrize("prepared", [False, True], ids=["docs from an earlier run", "first start"])
+def test_an_invalid_edit_that_stops_a_run_of_every_page_leaves_every_page_there(
+    sample: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared: bool
+) -> None:
+    monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
+    out = tmp_path / "docs"
+    regen = Regenerator(sample, out=out)
+    if prepared:
+        regen.prepare()
+    before_edit = generate_files(sample)
+    regen.superseded = lambda: len(regen.rendered) >= 30
+    with pytest.raises(Superseded):
+        regen.run()
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "titel: Talks")  # half typed
+    regen.superseded = lambda: False
+    with pytest.raises(ValidationFailed):
+        regen.run()
+    # The stopped run was finished from the content as it was: every page there, none half made.
+    assert _on_disk(out) == before_edit
+    _edit(sample, MEETING, "titel: Talks", "title: Talks")
+    _same_as_full(regen, sample)
+
+
+def test_a_page_asked_for_after_an_edit_stopped_a_first_start_is_made_as_the_edit_leaves_it(
+    sample: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve without docs/ makes a page when it is asked for: after an edit, from the edited
+    content, so a page the edit removed is not made again behind the run that removes it."""
+    monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
+    out = tmp_path / "docs"
+    regen = Regenerator(sample, out=out)
+    regen.prepare()
+    regen.superseded = lambda: len(regen.rendered) >= 30
+    with pytest.raises(Superseded):
+        regen.run()
+    (sample.root / "content/meetings/rail-link-opening.yaml").unlink()
+    regen.superseded = lambda: False
+    asked = ["meetings/rail-link-opening.md", "meetings/2024-11-choe-lavrov-moscow.md"]
+    # A browser asks for them while the run writes docs/ (it gives way between files).
+    with giving_way(lambda: _inside("sync_tree") and regen.make_now(asked)):
+        regen.run()
+    assert not (out / "meetings/rail-link-opening.md").exists()
+    assert _on_disk(out) == generate_files(sample)

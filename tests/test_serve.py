@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from watchdog.events import FileModifiedEvent, FileOpenedEvent
+from watchdog.events import DirModifiedEvent, FileModifiedEvent, FileMovedEvent, FileOpenedEvent
 
 from generator import serve as serve_module
 from generator.bench_preview import Serve, fetch, free_port
@@ -77,6 +77,7 @@ def test_the_search_index_waits_until_the_first_regeneration_is_done(
         raise Started
 
     monkeypatch.setattr(Preview, "start", start)
+    monkeypatch.setattr(serve_module.signal, "signal", lambda *args: None)  # pytest's own stays
     with pytest.raises(Started):
         serve_module.serve(sample, f"127.0.0.1:{free_port()}", lambda line: None)
     assert seen == [True]
@@ -89,6 +90,20 @@ def test_the_watcher_says_an_edit_is_waiting_until_a_run_takes_it(tmp_path: Path
     path = str(tmp_path / "content/meetings/a.yaml")
     handler.on_any_event(FileOpenedEvent(path))  # reading a file is no edit
     assert not handler.waiting.is_set() and handler.timer is None
+    # Nor is an editor's swap file, or a folder's time of change (each still looked at after).
+    handler.on_any_event(FileModifiedEvent(str(tmp_path / "content/meetings/.a.yaml.swp")))
+    handler.on_any_event(DirModifiedEvent(str(tmp_path / "content/meetings")))
+    assert not handler.waiting.is_set()
+    handler.timer.cancel()
+    handler.run()
+    taken.clear()
+    # A file saved under a hidden name and then moved into place is an edit.
+    handler.on_any_event(FileMovedEvent(str(tmp_path / "content/meetings/.a.yaml.tmp"), path))
+    assert handler.waiting.is_set()
+    handler.timer.cancel()
+    handler.run()
+    assert not handler.waiting.is_set()
+    taken.clear()
     handler.on_any_event(FileModifiedEvent(path))
     assert handler.waiting.is_set()
     assert handler.timer is not None
