@@ -384,6 +384,9 @@ def preview_table(results: list[Result]) -> str:
         "slowest edit",
         "regeneration: edited pages / all (median)",
     ]
+    early = any("first_run_edit" in r.facts["preview"] for r in results)
+    if early:
+        head.append("edit during the first run → served page")
     if cold:
         head.insert(2, "first page without docs/")
     if browser:
@@ -399,6 +402,8 @@ def preview_table(results: list[Result]) -> str:
             f"{max(p['edits']):.2f} s",
             _regeneration(p),
         ]
+        if early:
+            row.append(f"{p['first_run_edit']:.2f} s" if "first_run_edit" in p else "")
         if cold:
             row.insert(2, _cold(p))
         if browser:

@@ -155,6 +155,7 @@ def _differ(a: Any, b: Any) -> bool:
 
 
 INCOMPLETE = ".factsheet-incomplete"  # in docs/ while a first start is making its pages
+MAKING = "Content checked: making"  # told (see Regenerator.progress) when a run of every page renders
 
 
 class Superseded(Exception):
@@ -241,6 +242,7 @@ class Regenerator:
         # alone and makes the edited records' pages first, so an edit is not a minute behind.
         self.superseded: Callable[[], bool] = lambda: False
         self.partial: _Partial | None = None
+        self.progress: Callable[[str], None] | None = None  # told when a run of every page renders
 
     def _templates_key(self) -> tuple[Any, ...]:
         root = self.project.path("templates")
@@ -462,6 +464,8 @@ class Regenerator:
             # which every edit of a record touches), and only the first may be cut short by the
             # next edit: each run stopped makes pages never made before, so the pages keep coming.
             todo.sort(key=lambda job: job[0] in made_before)
+        if full and self.progress is not None:
+            self.progress(f"{MAKING} {len(todo):,} files …")
         try:
             if self.early is not None and (not full or (resumed and changed)):
                 # The pages of the edited records first, written and announced at once; the listings of

@@ -240,6 +240,7 @@ def _preview_serve(
     regenerator.early = early
     handler = _Debounced(regenerate, started=preview.editing.set)
     regenerator.superseded = handler.waiting.is_set  # an edit need not wait for a whole first run
+    regenerator.progress = report
     observer = _watch(project, handler)
     config = project.path("config")
     reload = _ConfigChanged(config, lambda _touched: preview.reload())

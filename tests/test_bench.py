@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.bench import make_content, markdown_table, preview_table, run
+from generator.incremental import MAKING
 from generator.loader import load_content
 from generator.serve import READY
 from generator.validate import validate
@@ -66,6 +67,11 @@ def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
     for cpu, wall in zip(preview["first_pages_cold_cpu"], preview["first_pages_cold"], strict=True):
         assert 0.1 < cpu <= wall * cores + 0.5
     assert f"({preview['first_page_cold_cpu']:.1f} CPU-s)" in preview_table([result])
+    # serve says when its first run begins to make every page (the bench saves an edit then).
+    assert f"{MAKING} " in preview["log"]
+    if "first_run_edit" in preview:  # the first run was still going: the edit stopped it
+        assert "An edit came in" in preview["log"]
+        assert f"{preview['first_run_edit']:.2f} s" in preview_table([result])
     assert len(preview["edits"]) == 2 and preview["browser_edits"] == []
     # Each save regenerated the meeting's page and the pages that show it, then served them.
     after_start = preview["log"].split(READY, 1)[1]
