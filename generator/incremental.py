@@ -349,13 +349,8 @@ class Regenerator:
             data = own.get(rel) if make is None else make(site).encode()
             if data is None:
                 continue
-            target = self.out / rel
-            try:
-                same = target.read_bytes() == data
-            except OSError:
-                same = False
-            if not same:
-                write_atomic(target, data)
+            if _differs(self.out / rel, data):
+                write_atomic(self.out / rel, data)
         return paths
 
     def _model(self, touched: set[str] | None, read_many: ReadMany | None = None) -> Site:
@@ -432,8 +427,9 @@ class Regenerator:
             changed = set() if full or self.site is None else changed_parts(self.site, site)
             affected = self._dependents(changed)
             kept: set[str] = set()  # made by a run an edit stopped, and untouched by the edit
-            resumed = full and partial is not None and partial.templates_key == templates_key
-            if resumed and partial is not None:
+            if not (full and partial is not None and partial.templates_key == templates_key):
+                partial = None  # from here on: set only when this run goes on from a stopped one
+            if partial is not None:
                 changed = changed_parts(partial.site, site)
                 kept = {p for p, d in partial.deps.items() if not _reads_any(d, changed)}
         self.rendered = []
@@ -454,11 +450,11 @@ class Regenerator:
             path = job[0]
             if not full and path in self.outputs and path not in affected:
                 outputs[path], deps[path] = self.outputs[path], self.deps[path]
-            elif path in kept and partial is not None:
+            elif partial is not None and path in kept:
                 outputs[path], deps[path] = partial.outputs[path], partial.deps[path]
             else:
                 todo.append(job)
-        made_before = partial.made if resumed and partial is not None else set()
+        made_before = partial.made if partial is not None else set()
         if made_before:
             # Pages not made yet before those the edit makes again (the listings and downloads,
             # which every edit of a record touches), and only the first may be cut short by the
@@ -467,7 +463,7 @@ class Regenerator:
         if full and self.progress is not None:
             self.progress(f"{MAKING} {len(todo):,} files …")
         try:
-            if self.early is not None and (not full or (resumed and changed)):
+            if self.early is not None and (not full or (partial is not None and changed)):
                 # The pages of the edited records first, written and announced at once; the listings of
                 # whole collections and the downloads, which take most of the time, after them.
                 if full:  # what the pages not made yet read is not known: their records say
