@@ -257,13 +257,10 @@ def test_an_edit_saved_before_anything_watched_is_seen(sample: Project, tmp_path
     _same_as_full(regen, sample)
 
 
-@pytest.mark.parametrize("prepared", [False, True], ids=["docs from an earlier run", "first start"])
-def test_an_edit_stops_a_run_of_every_page_and_its_pages_come_first(
-    sample: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared: bool
-) -> None:
-    """serve's first run takes a minute at 10,000 meetings: an edit saved meanwhile need not wait for it."""
-    monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
-    out = tmp_path / "docs"
+def _stopped(sample: Project, out: Path, prepared: bool) -> tuple[Regenerator, dict[str, bytes]]:
+    """A regenerator whose run of every page an edit stopped after 30 pages (after prepare(), as
+    serve starts without docs/, if ``prepared``), and ``out`` as it was just before that run.
+    MIN_RENDER_SECONDS is set to 0 by the caller."""
     regen = Regenerator(sample, out=out)
     if prepared:
         regen.prepare()  # serve without docs/: pages are made from this model when asked for
@@ -271,6 +268,18 @@ def test_an_edit_stops_a_run_of_every_page_and_its_pages_come_first(
     regen.superseded = lambda: len(regen.rendered) >= 30  # an edit came in after 30 pages
     with pytest.raises(Superseded):
         regen.run()
+    regen.superseded = lambda: False
+    return regen, before
+
+
+@pytest.mark.parametrize("prepared", [False, True], ids=["docs from an earlier run", "first start"])
+def test_an_edit_stops_a_run_of_every_page_and_its_pages_come_first(
+    sample: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared: bool
+) -> None:
+    """serve's first run takes a minute at 10,000 meetings: an edit saved meanwhile need not wait for it."""
+    monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
+    out = tmp_path / "docs"
+    regen, before = _stopped(sample, out, prepared)
     stopped = list(regen.rendered)
     assert len(stopped) == 30 and _on_disk(out) == before  # nothing written
     if prepared:  # a page asked for meanwhile is still made
@@ -280,7 +289,6 @@ def test_an_edit_stops_a_run_of_every_page_and_its_pages_come_first(
     _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
     told: list[tuple[list[str], set[str]]] = []
     regen.early = lambda written, later: told.append((list(written), set(later)))
-    regen.superseded = lambda: False
     regen.run()
     # The edited meeting's page was written first; the rest is shown as it was until it is made.
     [(written, later)] = told
@@ -324,15 +332,9 @@ def test_an_invalid_edit_that_stops_a_run_of_every_page_leaves_every_page_there(
 ) -> None:
     monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
     out = tmp_path / "docs"
-    regen = Regenerator(sample, out=out)
-    if prepared:
-        regen.prepare()
     before_edit = generate_files(sample)
-    regen.superseded = lambda: len(regen.rendered) >= 30
-    with pytest.raises(Superseded):
-        regen.run()
+    regen, _ = _stopped(sample, out, prepared)
     _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "titel: Talks")  # half typed
-    regen.superseded = lambda: False
     with pytest.raises(ValidationFailed):
         regen.run()
     # The stopped run was finished from the content as it was: every page there, none half made.
@@ -348,13 +350,8 @@ def test_a_page_asked_for_after_an_edit_stopped_a_first_start_is_made_as_the_edi
     content, so a page the edit removed is not made again behind the run that removes it."""
     monkeypatch.setattr(incremental, "MIN_RENDER_SECONDS", 0.0)
     out = tmp_path / "docs"
-    regen = Regenerator(sample, out=out)
-    regen.prepare()
-    regen.superseded = lambda: len(regen.rendered) >= 30
-    with pytest.raises(Superseded):
-        regen.run()
+    regen, _ = _stopped(sample, out, prepared=True)
     (sample.root / "content/meetings/rail-link-opening.yaml").unlink()
-    regen.superseded = lambda: False
     asked = ["meetings/rail-link-opening.md", "meetings/2024-11-choe-lavrov-moscow.md"]
     # A browser asks for them while the run writes docs/ (it gives way between files).
     with giving_way(lambda: _inside("sync_tree") and regen.make_now(asked)):
