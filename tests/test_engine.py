@@ -167,3 +167,24 @@ def test_an_engine_without_the_expected_internals_builds_serially(
     monkeypatch.setattr(engine, "INTERNALS", (*engine.INTERNALS, "_renamed_in_a_fork"))
     assert _build(generated, tmp_path / "site", processes=2) == 1
     assert (tmp_path / "site/index.html").is_file()
+
+
+def test_compile_templates_follows_the_names_written_out_and_leaves_the_rest_to_the_page() -> None:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "main.html": '{% extends "base.html" %}',
+                "base.html": "{%- include 'partials/header.html' %}"
+                "{% include 'missing.html' ignore missing %}"
+                '{% include "icons/" ~ name ~ ".svg" %}{% from "macros.html" import m %}',
+                "partials/header.html": "{% include 'broken.html' %}",
+                "broken.html": "{% if %}",
+                "macros.html": "{% macro m() %}{% endmacro %}",
+                "unused.html": "never named",
+            }
+        )
+    )
+    done = engine.compile_templates(env, ["main.html"])
+    assert done == {"main.html", "base.html", "partials/header.html", "macros.html"}

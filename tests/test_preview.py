@@ -9,7 +9,9 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
 from generator import preview as preview_module
@@ -264,7 +266,9 @@ def test_a_regeneration_gives_way_for_a_bounded_time(live: Live, monkeypatch: py
     assert time.monotonic() - start < 0.5
 
 
-def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample: Project) -> None:
+def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(
+    sample: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     docs = sample.path("docs")
     shutil.rmtree(docs, ignore_errors=True)
     live = Live.__new__(Live)
@@ -273,7 +277,22 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample:
     expected = live.regenerator.prepare()
     assert live.regenerator.ahead is not None
     made = set(live.regenerator.ahead[1])  # generated, not hand-written
-    live.preview = Preview(sample, live.messages.append, expected, live.regenerator.make_now)
+    compiled: list[tuple[jinja2.Environment, str | None]] = []  # templates, as they are compiled
+    compile = jinja2.Environment.compile
+
+    def compiling(env: jinja2.Environment, source: str, name: str | None = None, *a: Any, **k: Any) -> Any:
+        compiled.append((env, name))
+        return compile(env, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+    before_navigation: list[tuple[jinja2.Environment, str | None]] = []
+
+    def make(paths: list[str]) -> None:
+        if not before_navigation:
+            before_navigation.extend(compiled)
+        live.regenerator.make_now(paths)
+
+    live.preview = Preview(sample, live.messages.append, expected, make)
     try:
         # Only what every page needs is there: the navigation's pages and pages/; and a mark that
         # docs/ is not complete, should serve stop now (a start that finds it starts from nothing).
@@ -284,7 +303,15 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(sample:
         assert "index.md" in listed and "meetings/2024-11-choe-lavrov-moscow.md" not in listed
         meeting = docs / "meetings/2024-11-choe-lavrov-moscow.md"
         assert not meeting.exists() and not (docs / "actors/sergei-lavrov.md").exists()
+        # The page template and those it names were compiled while the navigation's pages were made:
+        # the first page asked for compiles none of them (only icons the page names as it renders).
+        theme = live.preview.engine.env
+        early = {name for env, name in before_navigation if env is theme}
+        assert {"main.html", "base.html", "partials/header.html"} <= early
+        compiled.clear()
         served = live.get("/meetings/2024-11-choe-lavrov-moscow.html")
+        by_theme = [name for env, name in compiled if env is theme]
+        assert by_theme and not [name for name in by_theme if not str(name).endswith(".svg")]
         assert meeting.exists() and "Choe Son Hui" in served
         assert 'href="../actors/sergei-lavrov.html"' in served  # links to pages not made yet resolve
         assert not (docs / "actors/sergei-lavrov.md").exists()
