@@ -94,18 +94,20 @@ class Text(Type):
         if not isinstance(value, str):
             c.emit(path, "type", f"expected text, found {_type_name(value)}{self.hint}")
             return False
-        if not value.strip():
+        if not value or value.isspace():
             c.emit(path, "empty", "must not be empty")
             return False
         if len(value) > self.max_len:
             c.emit(path, "too-long", f"longer than {self.max_len} characters")
             return False
-        if self.line and ("\n" in value or "\r" in value):
-            c.emit(path, "format", "must be a single line")
-            return False
-        if _CONTROL_RE.search(value):
-            c.emit(path, "format", "contains control characters")
-            return False
+        # Text with no line break and no control character (most of it) is printable: one test in C.
+        if not value.isprintable():
+            if self.line and ("\n" in value or "\r" in value):
+                c.emit(path, "format", "must be a single line")
+                return False
+            if _CONTROL_RE.search(value):
+                c.emit(path, "format", "contains control characters")
+                return False
         if self.pattern and not _compiled(self.pattern).fullmatch(value):
             c.emit(path, "format", f"{value!r} does not match {self.pattern}{self.hint}")
             return False
@@ -390,6 +392,11 @@ class Obj(Type):
         return frozenset(f.name for f in self.fields)
 
     @functools.cached_property
+    def _plan(self) -> tuple[tuple[str, Callable[[Any, FieldPath, Checker], bool], bool], ...]:
+        """Each field's name, check and whether it is required, in order (checks run per object)."""
+        return tuple((f.name, f.type.check, f.required) for f in self.fields)
+
+    @functools.cached_property
     def _refused(self) -> dict[str, tuple[str, str]]:
         return {key: (code, message) for key, code, message in self.forbidden}
 
@@ -415,14 +422,15 @@ class Obj(Type):
                     f"{did_you_mean(key, names)}; allowed: {', '.join(names)}",
                 )
         valid: dict[str, bool] = {}
-        for f in self.fields:
-            given = value.get(f.name)
+        get = value.get
+        for name, check, needed in self._plan:
+            given = get(name)
             if given is None:
-                if f.required:
-                    what = "is required" if f.name not in value else "must have a value (found null)"
-                    c.emit((*path, f.name), "required", f"{f.name!r} {what}: {f.doc}")
+                if needed:
+                    what = "is required" if name not in value else "must have a value (found null)"
+                    c.emit((*path, name), "required", f"{name!r} {what}: {self.field(name).doc}")
                 continue
-            valid[f.name] = f.type.check(given, (*path, f.name), c)
+            valid[name] = check(given, (*path, name), c)
         for earlier, later in self.ordered:
             if valid.get(earlier) and valid.get(later) and not date_le(value[earlier], value[later]):
                 c.emit(
@@ -445,7 +453,7 @@ class Obj(Type):
             rule(value, path, c)
         if not self._between:
             return True
-        present = {f.name for f in self.fields if value.get(f.name) is not None}
+        present = {key for key, given in value.items() if given is not None and key in known}
         for extra, base in self.requires:
             if extra in present and base not in present:
                 c.emit((*path, extra), "required", f"{extra!r} needs {base!r} too: {self.field(base).doc}")

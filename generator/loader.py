@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -83,7 +84,8 @@ class Document:
 
     @property
     def stem(self) -> str:
-        return Path(self.file).stem
+        """The file name without its extension (as ``Path.stem``; asked for once a file)."""
+        return posixpath.splitext(posixpath.basename(self.file))[0]
 
     @property
     def marks(self) -> Marks:
