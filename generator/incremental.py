@@ -416,8 +416,18 @@ class Regenerator:
             site = model
         elif self.ahead is not None and partial is None:  # after prepare(): checked and modelled already
             site = self.ahead[0]
-            # Files may have changed since prepare() read them, before anything watched them:
-            # the next run looks at every file, whatever a watcher says.
+            if self.reads.stale(project.root, project.content, project.seeds):
+                # Saved after prepare() read the files, before anything watched them (the first
+                # seconds of serve at 10,000 meetings): this run goes on as from one that edit
+                # stopped before it made a page, the edited records' pages first.
+                partial = _Partial(site, self._templates_key(), {}, {}, set())
+                try:
+                    site = self._model(None)
+                except ValidationFailed:
+                    self._run(None, model=site)  # every page, as before the edit, while it is fixed
+                    raise
+            # Files may change before the watcher that starts with this run sees them: the next
+            # run looks at every file, whatever a watcher says.
             self.reads.listing = None
         else:
             site = self._model(touched)

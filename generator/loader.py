@@ -704,6 +704,25 @@ class ReadCache:
         """Keep only the files read in this run."""
         self._entries, self._seen = self._seen, {}
 
+    def stale(self, project: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> bool:
+        """Whether content/ or seeds/ may hold other than what the last run read: a file changed,
+        added or removed since (an edit no watcher saw). Without a listing from that run: True."""
+        if self.listing is None:
+            return True
+        files, problems, _ = content_files(project, content_dir)
+        if files != self.listing[0] or problems != self.listing[1]:
+            return True
+        seeds = project / seeds_dir
+        prefix = f"{seeds.relative_to(project).as_posix()}/"
+        read = sorted(rel for rel in self._entries if rel.startswith(prefix))
+        there = sorted(f"{prefix}{e.name}" for e in _seed_entries(seeds))
+        if read != there:
+            return True
+        try:
+            return any(self.key(project / rel) != key for rel, (key, _) in self._entries.items())
+        except OSError:
+            return True
+
 
 ContentFile = tuple[str, str, str]  # (path, path relative to the project, kind)
 ReadMany = Callable[[list[ContentFile]], list[tuple["Document | None", "Problem | None"]]]
@@ -796,6 +815,14 @@ def load_content(
     return Content(documents, seeds, problems, unreadable)
 
 
+def _seed_entries(root: Path) -> list[Path]:
+    """The files of seeds/ that are seeds (``*.txt``, not hidden), by name; none without seeds/."""
+    if not root.is_dir():
+        return []
+    entries = sorted(root.iterdir(), key=lambda p: p.name)
+    return [e for e in entries if e.suffix == ".txt" and not e.name.startswith(".")]
+
+
 def load_seeds(
     root: Path,
     project: Path,
@@ -809,11 +836,7 @@ def load_seeds(
     names of seeds that exist but cannot be read are added to ``unreadable``.
     """
     seeds: dict[str, str] = {}
-    if not root.is_dir():
-        return seeds
-    for entry in sorted(root.iterdir(), key=lambda p: p.name):
-        if entry.suffix != ".txt" or entry.name.startswith("."):
-            continue
+    for entry in _seed_entries(root):
         rel = entry.relative_to(project).as_posix()
         problem = _unsafe_name(entry.name, rel)
         text = None

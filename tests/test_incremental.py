@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -248,12 +249,70 @@ def test_a_run_that_fails_after_the_edited_pages_leaves_nothing_stale(
 def test_an_edit_saved_before_anything_watched_is_seen(sample: Project, tmp_path: Path) -> None:
     regen = Regenerator(sample, out=tmp_path / "docs")
     regen.prepare()
-    # Saved after prepare() read it, before serve's watcher started: no watcher names it.
+    regen.make_now(["actors/sergei-lavrov.md"])  # asked for by a browser before the first run
+    # Saved after prepare() read it, before serve's watcher started: no watcher names it, and
+    # the first run may be the only run for a long while.
     _edit(sample, "content/actors/sergei-lavrov.yaml", "name: Sergei Lavrov", "name: Sergey Lavrov")
+    told: list[list[str]] = []
+    regen.early = lambda written, later: told.append(list(written))
     regen.run()
+    assert told and "actors/sergei-lavrov.md" in told[0]  # its pages first, and announced
+    assert "timeline.md" not in told[0]
+    assert b"Sergey" in (tmp_path / "docs/actors/sergei-lavrov.md").read_bytes()
+    _same_as_full(regen, sample)
+    regen.early = None
     _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
     regen.run(touched={str((sample.root / MEETING).resolve())})
-    assert b"Sergey" in (tmp_path / "docs/actors/sergei-lavrov.md").read_bytes()
+    _same_as_full(regen, sample)
+
+
+def test_a_first_run_with_nothing_changed_since_prepare_reads_nothing_again(
+    sample: Project, tmp_path: Path
+) -> None:
+    regen = Regenerator(sample, out=tmp_path / "docs")
+    regen.prepare()
+    regen.run()
+    assert "load" not in regen.timings and "model" not in regen.timings  # prepare()'s model
+    _same_as_full(regen, sample)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edited", "added", "removed", "seed edited", "seed added"],
+)
+def test_what_prepare_read_is_stale_after_any_change(sample: Project, change: str) -> None:
+    regen = Regenerator(sample)
+    regen.prepare()
+    reads, root = regen.reads, sample.root
+    assert not reads.stale(root, sample.content, sample.seeds)
+    seed = next((root / sample.seeds).glob("*.txt"))
+    if change == "edited":
+        _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: Talks")
+    elif change == "added":
+        shutil.copy(root / MEETING, root / "content/meetings/a-copy.yaml")
+    elif change == "removed":
+        (root / MEETING).unlink()
+    elif change == "seed edited":
+        seed.write_text(seed.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    else:
+        shutil.copy(seed, seed.with_name("zz-new.txt"))
+    assert reads.stale(root, sample.content, sample.seeds)
+
+
+def test_an_invalid_edit_saved_before_anything_watched_leaves_every_page(
+    sample: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "docs"
+    regen = Regenerator(sample, out=out)
+    regen.prepare()
+    before = generate_files(sample)
+    _edit(sample, MEETING, "title: Choe Son Hui and Sergei Lavrov meet", "title: ''")
+    with pytest.raises(ValidationFailed):
+        regen.run()
+    # Every page, from the content as prepare() checked it, while the problem is reported.
+    assert _on_disk(out) == before
+    _edit(sample, MEETING, "title: ''", "title: Talks")
+    regen.run()
     _same_as_full(regen, sample)
 
 
