@@ -389,6 +389,7 @@ def preview_table(results: list[Result]) -> str:
         head.append("edit during the first run → served page")
     if cold:
         head.insert(2, "first page without docs/")
+        head.append("edit during a start without docs/ → served page")
     if browser:
         head += ["edit → browser (median)", "search index complete"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
@@ -406,11 +407,19 @@ def preview_table(results: list[Result]) -> str:
             row.append(f"{p['first_run_edit']:.2f} s" if "first_run_edit" in p else "")
         if cold:
             row.insert(2, _cold(p))
+            row.append(_start_edit(p))
         if browser:
             row.append(f"{statistics.median(p['browser_edits']):.2f} s" if p["browser_edits"] else "")
             row.append(f"{p['search_complete']:.0f} s" if "search_complete" in p else "")
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
+
+
+def _start_edit(p: dict[str, Any]) -> str:
+    """A save during a start without docs/ to the served page, and when it was saved."""
+    if "start_edit" not in p:
+        return ""
+    return f"{p['start_edit']:.2f} s (saved at {p['start_edit_at']:.1f} s)"
 
 
 def _cold(p: dict[str, Any]) -> str:

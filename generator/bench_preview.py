@@ -177,7 +177,9 @@ def measure(
     showing it after reloading by itself) and ``search_complete`` (start to the
     first complete search index, built in the background); with ``cold``
     ``first_pages_cold`` (``cold_starts`` starts without docs/, which serve then generates
-    first, each stopped at its first page: measured last) and their median ``first_page_cold``.
+    first, each stopped at its first page: measured last) and their median ``first_page_cold``,
+    and ``start_edit``: a save half way to that first page in one more such start, to the served
+    page showing it (``start_edit_at``: when it was saved).
     """
     path = root / "content" / "meetings" / f"{meeting}.yaml"
     url = f"/meetings/{meeting}.html"
@@ -245,6 +247,25 @@ def measure(
         if len(counted) == len(cpu):
             out["first_pages_cold_cpu"] = counted
             out["first_page_cold_cpu"] = statistics.median(counted)
+        # A save while such a start is still checking the content, before anything watches the files:
+        # half way to its first page.
+        shutil.rmtree(root / "docs", ignore_errors=True)
+        os.sync()
+        serve = Serve(root)
+        try:
+            time.sleep(out["first_page_cold"] / 2)
+            title = f"Edit during the start at {time.time():.0f}"
+            start = time.perf_counter()
+            retitle(path, title)
+            out["start_edit_at"] = start - serve.started
+            serve.wait_for_page(url, title, timeout)
+            out["start_edit"] = time.perf_counter() - start
+        finally:
+            serve.stop()
+        report(
+            f"an edit {out['start_edit_at']:.1f} s into a start without docs/ → served page: "
+            f"{out['start_edit']:.2f} s"
+        )
         report(
             f"first page without docs/: median {out['first_page_cold']:.2f} s of "
             + ", ".join(f"{s:.2f}" for s in out["first_pages_cold"])

@@ -67,6 +67,10 @@ def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
     for cpu, wall in zip(preview["first_pages_cold_cpu"], preview["first_pages_cold"], strict=True):
         assert 0.1 < cpu <= wall * cores + 0.5
     assert f"({preview['first_page_cold_cpu']:.1f} CPU-s)" in preview_table([result])
+    # A save while a start without docs/ was checking the content reached the served page.
+    assert 0 < preview["start_edit_at"] < preview["first_page_cold"] and preview["start_edit"] > 0
+    saved = f"{preview['start_edit']:.2f} s (saved at {preview['start_edit_at']:.1f} s)"
+    assert saved in preview_table([result])
     # serve says when its first run begins to make every page (the bench saves an edit then).
     assert f"{MAKING} " in preview["log"]
     if "first_run_edit" in preview:  # the first run was still going: the edit stopped it
@@ -76,7 +80,8 @@ def test_bench_times_serve_end_to_end(tmp_path: Path) -> None:
     # Each save regenerated the meeting's page and the pages that show it, then served them.
     after_start = preview["log"].split(READY, 1)[1]
     assert after_start.count("Regenerated: ") == 2 and len(preview["regenerations"]) == 2
-    assert "Edit 2 at " in (tmp_path / "n30/docs/meetings/m-00015.md").read_text(encoding="utf-8")
+    page = (tmp_path / "n30/docs/meetings/m-00015.md").read_text(encoding="utf-8")
+    assert "Edit during the start at " in page  # the save during a start without docs/ came last
     table = markdown_table([result]).splitlines()
     assert len(table) == 3 and table[2].startswith("| 30 | ") and "(of 2)" in table[2]
 
