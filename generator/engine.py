@@ -437,8 +437,11 @@ class Engine:
                 self.files = files = _expecting(files, self._join)
         if make is not None:
             # The theme's templates are compiled now, while the navigation's pages are made (by a
-            # worker, for a large sheet): else the first page asked for waits for it (0.4 s).
-            compile_templates(env, [PAGE_TEMPLATE])
+            # worker, for a large sheet): else the first page asked for waits for it (0.4 s). Not
+            # with a plugin (or hook) not known here: its on_env, which comes after the navigation,
+            # may change how templates compile, and compiled templates are kept as they were.
+            if lazy:
+                compile_templates(env, [PAGE_TEMPLATE])
             make(sorted(p for p in self._nav_sources() if not (docs_dir / p).exists()))
         self.nav = self._navigation()
         self.env = config.plugins.on_env(env, config=config, files=self.files)

@@ -100,7 +100,7 @@ class Text(Type):
         if len(value) > self.max_len:
             c.emit(path, "too-long", f"longer than {self.max_len} characters")
             return False
-        # Text with no line break and no control character (most of it) is printable: one test in C.
+        # Printable text (most of it) has no line break and no control character: one test in C.
         if not value.isprintable():
             if self.line and ("\n" in value or "\r" in value):
                 c.emit(path, "format", "must be a single line")

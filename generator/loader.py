@@ -84,7 +84,7 @@ class Document:
 
     @property
     def stem(self) -> str:
-        """The file name without its extension (as ``Path.stem``; asked for once a file)."""
+        """The file name without its extension (``Path.stem`` of the names content files have)."""
         return posixpath.splitext(posixpath.basename(self.file))[0]
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -188,3 +189,32 @@ def test_compile_templates_follows_the_names_written_out_and_leaves_the_rest_to_
     )
     done = engine.compile_templates(env, ["main.html"])
     assert done == {"main.html", "base.html", "partials/header.html", "macros.html"}
+
+
+@pytest.mark.parametrize("plugins", ["known", "one not known"])
+def test_the_preview_compiles_the_theme_early_only_with_plugins_it_knows(
+    generated: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plugins: str
+) -> None:
+    """A plugin's on_env (after the navigation) may change how templates compile: with one not
+    known, nothing is compiled before it."""
+    import jinja2
+
+    config = generated.path("config")
+    text = config.read_text(encoding="utf-8")
+    compiled: list[str | None] = []
+    compile = jinja2.Environment.compile
+
+    def compiling(env: jinja2.Environment, source: str, name: str | None = None, *a: Any, **k: Any) -> Any:
+        compiled.append(name)
+        return compile(env, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
+    at_make: list[str | None] = []
+    try:
+        if plugins != "known":
+            config.write_text(text.replace("  - offline\n", "  - offline\n  - tags\n"), encoding="utf-8")
+        site = tmp_path / "site"
+        engine.Engine(config, generated.path("docs"), site, make=lambda paths: at_make.extend(compiled))
+    finally:
+        config.write_text(text, encoding="utf-8")
+    assert ("main.html" in at_make) == (plugins == "known")
