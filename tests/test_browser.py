@@ -381,6 +381,33 @@ def test_no_page_is_wider_than_a_phone(browser: object, http_base: str, site: Si
     assert reader.errors == []
 
 
+def test_an_infobox_leaves_its_values_room_on_a_phone(browser: object, http_base: str, site: Site) -> None:
+    """The longest labels ("How the date is known") wrap on a phone rather than take half the
+    width from the value; on a wide screen they stay on one line."""
+    event = next(m for m in site.meetings.values() if m.date is not None and m.date.inferred)
+    reader = Reader(browser, http_base, offline=False)
+    measure = (
+        "(() => { const t = document.querySelector('.fs-infobox table');"
+        " const cell = [...t.querySelectorAll('td:first-child')]"
+        ".find(td => td.textContent.includes('How the date is known'));"
+        " const label = cell.querySelector('strong');"
+        " return [cell.getBoundingClientRect().width, t.getBoundingClientRect().width,"
+        " label.getBoundingClientRect().height, parseFloat(getComputedStyle(label).lineHeight)]; })()"
+    )
+    try:
+        reader.page.set_viewport_size({"width": 390, "height": 844})
+        reader.open(f"meetings/{event.id}.html")
+        cell, table, height, line = reader.page.evaluate(measure)
+        assert cell <= table * 0.34 and height > 1.5 * line, (cell, table, height, line)
+        reader.page.set_viewport_size({"width": 1280, "height": 900})
+        reader.open(f"meetings/{event.id}.html")
+        cell, table, height, line = reader.page.evaluate(measure)
+        assert height < 1.5 * line, (height, line)
+    finally:
+        reader.page.close()
+    assert reader.errors == []
+
+
 def test_breadcrumbs_lead_back_to_the_section(reader: Reader, site: Site) -> None:
     meeting = site.timeline[0]
     reader.open(f"meetings/{meeting}.html")
