@@ -265,6 +265,14 @@ class Regenerator:
         self._written_ahead()  # a worker writing files is done before anything else writes
         with collector_paused():
             stopped = self.partial
+            p = self.project
+            if stopped is None and self.ahead is not None and self.reads.stale(p.root, p.content, p.seeds):
+                # Saved after prepare() read the files, before anything watched them (the first
+                # seconds of serve at 10,000 meetings): this run goes on as from one that edit
+                # stopped before it made a page, every file looked at again, the edited records'
+                # pages first (and, the edit invalid, every page from prepare()'s model).
+                stopped = self.partial = _Partial(self.ahead[0], self._templates_key(), {}, {}, set())
+                touched = None
             try:
                 stats = self._run(touched)
             except Superseded:
@@ -416,16 +424,6 @@ class Regenerator:
             site = model
         elif self.ahead is not None and partial is None:  # after prepare(): checked and modelled already
             site = self.ahead[0]
-            if self.reads.stale(project.root, project.content, project.seeds):
-                # Saved after prepare() read the files, before anything watched them (the first
-                # seconds of serve at 10,000 meetings): this run goes on as from one that edit
-                # stopped before it made a page, the edited records' pages first.
-                partial = _Partial(site, self._templates_key(), {}, {}, set())
-                try:
-                    site = self._model(None)
-                except ValidationFailed:
-                    self._run(None, model=site)  # every page, as before the edit, while it is fixed
-                    raise
             # Files may change before the watcher that starts with this run sees them: the next
             # run looks at every file, whatever a watcher says.
             self.reads.listing = None
