@@ -118,6 +118,15 @@ class Serve:
             time.sleep(every)
         raise TimeoutError(f"{path} did not show {text!r} in {timeout:.0f} s:\n{self.log}")
 
+    def save_and_wait(self, path: Path, url: str, what: str, timeout: float) -> tuple[float, float]:
+        """Retitle the meeting at ``path`` (``what`` and the time) and wait until the page at ``url``
+        shows it: when it was saved (seconds since the start) and how long it took to be served."""
+        title = f"{what} at {time.time():.0f}"
+        start = time.perf_counter()
+        retitle(path, title)
+        self.wait_for_page(url, title, timeout)
+        return start - self.started, time.perf_counter() - start
+
     def cpu_seconds(self) -> float | None:
         """CPU time serve has used so far, its workers waited for included; None off Linux."""
         try:
@@ -193,22 +202,14 @@ def measure(
         serve.wait_for_line(MAKING, timeout)
         time.sleep(1.0)
         if READY not in serve.log:
-            title = f"Edit during the first run at {time.time():.0f}"
-            start = time.perf_counter()
-            retitle(path, title)
-            serve.wait_for_page(url, title, timeout)
-            out["first_run_edit"] = time.perf_counter() - start
+            out["first_run_edit"] = serve.save_and_wait(path, url, "Edit during the first run", timeout)[1]
             report(f"an edit during the first run → served page: {out['first_run_edit']:.2f} s")
         out["ready"] = serve.wait_for_line(READY, timeout)
         report(f"first page after {out['first_page']:.2f} s, up to date after {out['ready']:.2f} s")
         before = serve.log.count("Regenerated: ")
         for i in range(edits):
             time.sleep(1.0)  # an editor's saves are seconds apart
-            title = f"Edit {i + 1} at {time.time():.0f}"
-            start = time.perf_counter()
-            retitle(path, title)
-            serve.wait_for_page(url, title, 60)
-            out["edits"].append(time.perf_counter() - start)
+            out["edits"].append(serve.save_and_wait(path, url, f"Edit {i + 1}", 60)[1])
             serve.wait_for_count("Regenerated: ", before + i + 1, 60)  # the rest of the run, too
         if browser:
             out["browser_edits"] = _browser_edits(serve.base + url, path, edits)
@@ -254,12 +255,8 @@ def measure(
         serve = Serve(root)
         try:
             time.sleep(out["first_page_cold"] / 2)
-            title = f"Edit during the start at {time.time():.0f}"
-            start = time.perf_counter()
-            retitle(path, title)
-            out["start_edit_at"] = start - serve.started
-            serve.wait_for_page(url, title, timeout)
-            out["start_edit"] = time.perf_counter() - start
+            saved = serve.save_and_wait(path, url, "Edit during the start", timeout)
+            out["start_edit_at"], out["start_edit"] = saved
         finally:
             serve.stop()
         report(
