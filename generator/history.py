@@ -107,7 +107,40 @@ def history_for(root: Path, content: str, config: Path) -> History | None:
 
 
 class HistoryMissing(Exception):
-    """``FACTSHEET_HISTORY=required`` and there is no history to read (CI must not publish without)."""
+    """``FACTSHEET_HISTORY=required`` and there is no history to read (CI must not publish without);
+    or the list of commits that change nothing cannot be read."""
+
+
+# Commits that change no record's facts (a reformatting, a comment added to every file), listed
+# as for ``git blame --ignore-revs-file`` and GitHub's blame view: they are not a record's changes.
+IGNORE_REVS = ".git-blame-ignore-revs"
+
+
+def ignored_commits(top: Path) -> set[str]:
+    """The commits :data:`IGNORE_REVS` at the repository's top lists (none if there is no such file).
+
+    As git reads it: one full commit hash a line, ``#`` to the end of a line a comment. A line
+    that is anything else raises :class:`HistoryMissing`, naming the file and the line.
+    """
+    path = top / IGNORE_REVS
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return set()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HistoryMissing(f"{path}: cannot be read ({exc})") from None
+    commits: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        rev = line.split("#", 1)[0].strip().lower()
+        if not rev:
+            continue
+        if len(rev) not in (40, 64) or not all(c in "0123456789abcdef" for c in rev):
+            raise HistoryMissing(
+                f"{path}:{number}: {rev[:60]!r} is not a full commit hash "
+                "(one a line, as `git rev-parse COMMIT` prints it; # starts a comment)"
+            )
+        commits.add(rev)
+    return commits
 
 
 def read_history(root: Path, content: str) -> History | None:
@@ -154,6 +187,8 @@ def _read_history(root: Path, content: str) -> History | None:
     )
     if not out:
         return None
+    top = (_git(root, "rev-parse", "--show-toplevel") or "").strip()
+    ignored = ignored_commits(Path(top)) if top else set()
     present = {p.relative_to(root).as_posix() for p in (root / content).rglob("*.yaml")}
     later_name: dict[str, str] = {}  # a path in an older commit -> the file's path today
     by_file: dict[str, list[Change]] = defaultdict(list)
@@ -173,6 +208,8 @@ def _read_history(root: Path, content: str) -> History | None:
             if not new.endswith(".yaml"):
                 continue
             action = ACTIONS.get(status, "changed")
+            if action == "changed" and commit in ignored:
+                continue  # changed nothing a reader sees (additions, removals and renames still count)
             today = later_name.get(new, new)
             change = Change(
                 commit=commit,

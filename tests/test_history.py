@@ -189,6 +189,49 @@ def test_the_feed_is_valid_atom(sheet: Project, monkeypatch: pytest.MonkeyPatch)
         assert 'type="application/atom+xml"' in (site / page).read_text(encoding="utf-8")
 
 
+def test_commits_listed_as_changing_nothing_are_no_records_change(
+    sheet: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A commit in .git-blame-ignore-revs (a comment added to every file, say) is no change to a
+    record on its page, in What's new or in last_changed; a file it adds is still added."""
+    root = sheet.root
+    for path in sorted((root / "content").rglob("*.yaml")):
+        path.write_text("# Reviewed in April.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copy(root / "content/topics/arms.yaml", root / "content/topics/sanctions.yaml")
+    _replace(root, "content/topics/sanctions.yaml", "id: arms\nformer_ids: [weapons]\n", "id: sanctions\n")
+    _commit(root, "A review note in every file; a sanctions topic", "2026-04-01T12:00:00+00:00")
+    mechanical = _head(root, "HEAD")
+    history = read_history(root, "content")
+    assert history is not None and history.last_changed("content/actors/sergei-lavrov.yaml") == "2026-04-01"
+
+    (root / ".git-blame-ignore-revs").write_text(
+        f"# Changes no record\n\n{mechanical}  # the review notes\n", encoding="utf-8"
+    )
+    history = read_history(root, "content")
+    assert history is not None
+    lavrov = history.of("content/actors/sergei-lavrov.yaml")
+    assert [(c.day, c.action) for c in lavrov] == [("2026-02-10", "changed"), ("2026-01-05", "added")]
+    assert [(c.day, c.action) for c in history.of("content/topics/sanctions.yaml")] == [
+        ("2026-04-01", "added")
+    ]
+    assert main(["--project", str(root), "generate"]) == 0
+    page = (root / "docs/actors/sergei-lavrov.md").read_text(encoding="utf-8")
+    assert "last changed on 10 February 2026." in page and "A review note" not in page
+    news = (root / "docs/whats-new.md").read_text(encoding="utf-8")
+    assert news.count("A review note in every file") == 1  # the topic it added, no other record
+
+    # A line that is not a full hash is an error naming the file and line, not a history that
+    # quietly counts the commit after all.
+    (root / ".git-blame-ignore-revs").write_text(
+        f"# Changes no record\n{mechanical[:10]}\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["--project", str(root), "generate"]) != 0
+    assert (
+        f".git-blame-ignore-revs:2: '{mechanical[:10]}' is not a full commit hash" in capsys.readouterr().err
+    )
+
+
 def test_downloads_carry_first_published_and_last_changed(sheet: Project) -> None:
     assert main(["--project", str(sheet.root), "generate"]) == 0
     lavrov = json.loads((sheet.root / "docs/actors/sergei-lavrov.json").read_text(encoding="utf-8"))
