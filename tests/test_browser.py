@@ -408,6 +408,34 @@ def test_an_infobox_leaves_its_values_room_on_a_phone(browser: object, http_base
     assert reader.errors == []
 
 
+def test_a_stacked_cards_short_values_share_a_line_on_a_phone(
+    browser: object, http_base: str, site: Site
+) -> None:
+    """On a phone a name's language and script sit side by side in its card, under the name
+    on its own line; a long value (the note) keeps a line of its own."""
+    reader = Reader(browser, http_base, offline=False)
+    measure = (
+        "(() => { const t = [...document.querySelectorAll('table[data-stack]')]"
+        ".find(t => t.querySelector('td[data-label=Script]'));"
+        " const row = [...t.querySelectorAll('tbody tr')].find(r => r.children[3].textContent.length > 40);"
+        " const box = i => row.children[i].getBoundingClientRect();"
+        " return [box(0).top, box(1).top, box(2).top, box(3).top, box(1).right, box(2).left,"
+        " box(3).width, row.getBoundingClientRect().width]; })()"
+    )
+    try:
+        reader.page.set_viewport_size({"width": 390, "height": 844})
+        reader.open(f"actors/{_actor_id(site, 'Kim Jong Un')}.html")
+        name, language, script, note, language_right, script_left, note_width, card = reader.page.evaluate(
+            measure
+        )
+        assert name < language == script < note, (name, language, script, note)
+        assert language_right <= script_left  # side by side, not overlapping
+        assert note_width > card * 0.9  # the note has the card's width
+    finally:
+        reader.page.close()
+    assert reader.errors == []
+
+
 def test_breadcrumbs_lead_back_to_the_section(reader: Reader, site: Site) -> None:
     meeting = site.timeline[0]
     reader.open(f"meetings/{meeting}.html")

@@ -57,11 +57,14 @@
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
     });
+    var SHORT = 20;
     if (heads.length < 3 || !heads.every(Boolean)) return;
     table.setAttribute("data-stack", "");
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
       Array.prototype.forEach.call(tr.children, function (td, i) {
         if (heads[i]) td.setAttribute("data-label", heads[i]);
+        // A short value after the first (a language, a script, a date) may share a line with the next.
+        if (i > 0 && td.textContent.trim().length <= SHORT) td.setAttribute("data-short", "");
       });
     });
   });
