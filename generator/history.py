@@ -116,31 +116,36 @@ class HistoryMissing(Exception):
 IGNORE_REVS = ".git-blame-ignore-revs"
 
 
-def ignored_commits(top: Path) -> set[str]:
-    """The commits :data:`IGNORE_REVS` at the repository's top lists (none if there is no such file).
+def ignored_commits(root: Path, length: int) -> set[str]:
+    """The commits :data:`IGNORE_REVS` lists, as committed at the repository's top (none without it).
 
-    As git reads it: one full commit hash a line, ``#`` to the end of a line a comment. A line
-    that is anything else raises :class:`HistoryMissing`, naming the file and the line.
+    As git reads it: one full commit hash a line (``length`` hex digits: 40, or 64 in a SHA-256
+    repository), ``#`` to the end of a line a comment. Read from the commit being built, as the
+    rest of the history is. A line that is anything else raises :class:`HistoryMissing`, naming it.
     """
-    path = top / IGNORE_REVS
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _git(root, "show", f"HEAD:{IGNORE_REVS}")
+    if text is None:  # no such file in that commit
         return set()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HistoryMissing(f"{path}: cannot be read ({exc})") from None
     commits: set[str] = set()
     for number, line in enumerate(text.splitlines(), 1):
-        rev = line.split("#", 1)[0].strip().lower()
+        rev = line.split("#", 1)[0].strip(" \t\r\n\f\v")
         if not rev:
             continue
-        if len(rev) not in (40, 64) or not all(c in "0123456789abcdef" for c in rev):
+        if len(rev) != length or not all(c in "0123456789abcdefABCDEF" for c in rev):
             raise HistoryMissing(
-                f"{path}:{number}: {rev[:60]!r} is not a full commit hash "
-                "(one a line, as `git rev-parse COMMIT` prints it; # starts a comment)"
+                f"{IGNORE_REVS}:{number} (as committed): {rev[:70]!r} is not a full commit hash "
+                f"({length} hex digits a line, as `git rev-parse COMMIT` prints it; # starts a comment)"
             )
-        commits.add(rev)
+        commits.add(rev.lower())
     return commits
+
+
+def _merged_only_ignored(root: Path, parents: list[str], ignored: set[str]) -> bool:
+    """Whether every commit a merge brought in (reachable from its other parents, not its first)
+    is one ``ignored`` lists: then the merge's own change is none of a record's either."""
+    out = _git(root, "rev-list", *parents[1:], "--not", parents[0])
+    brought = (out or "").split()
+    return bool(brought) and all(c in ignored for c in brought)
 
 
 def read_history(root: Path, content: str) -> History | None:
@@ -181,20 +186,23 @@ def _read_history(root: Path, content: str) -> History | None:
         "--relative",
         "--name-status",
         "-z",
-        "--format=%x1e%H%x1f%ct%x1f%s",
+        "--format=%x1e%H%x1f%ct%x1f%P%x1f%s",
         "--",
         content,
     )
     if not out:
         return None
-    top = (_git(root, "rev-parse", "--show-toplevel") or "").strip()
-    ignored = ignored_commits(Path(top)) if top else set()
+    first = out.split("\x1e", 2)[1] if "\x1e" in out else ""
+    ignored = ignored_commits(root, len(first.split("\x1f", 1)[0]))
     present = {p.relative_to(root).as_posix() for p in (root / content).rglob("*.yaml")}
     later_name: dict[str, str] = {}  # a path in an older commit -> the file's path today
     by_file: dict[str, list[Change]] = defaultdict(list)
     for chunk in out.split("\x1e")[1:]:
         header, _, rest = chunk.partition("\0")
-        commit, stamp, subject = [*header.split("\x1f", 2), "", ""][:3]
+        commit, stamp, parents, subject = [*header.split("\x1f", 3), "", "", ""][:4]
+        skip = commit in ignored or (
+            bool(ignored) and " " in parents and _merged_only_ignored(root, parents.split(), ignored)
+        )
         tokens = rest.lstrip("\n").split("\0")
         i = 0
         while i < len(tokens) and tokens[i]:
@@ -208,7 +216,7 @@ def _read_history(root: Path, content: str) -> History | None:
             if not new.endswith(".yaml"):
                 continue
             action = ACTIONS.get(status, "changed")
-            if action == "changed" and commit in ignored:
+            if action == "changed" and skip:
                 continue  # changed nothing a reader sees (additions, removals and renames still count)
             today = later_name.get(new, new)
             change = Change(

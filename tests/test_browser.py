@@ -411,8 +411,8 @@ def test_an_infobox_leaves_its_values_room_on_a_phone(browser: object, http_base
 def test_a_stacked_cards_short_values_share_a_line_on_a_phone(
     browser: object, http_base: str, site: Site
 ) -> None:
-    """On a phone a name's language and script sit side by side in its card, under the name
-    on its own line; a long value (the note) keeps a line of its own."""
+    """On a phone a name's language and script (columns of short values) sit side by side in
+    its card, under the name on its own line; a long value (the note) keeps a line of its own."""
     reader = Reader(browser, http_base, offline=False)
     measure = (
         "(() => { const t = [...document.querySelectorAll('table[data-stack]')]"
@@ -431,6 +431,13 @@ def test_a_stacked_cards_short_values_share_a_line_on_a_phone(
         assert name < language == script < note, (name, language, script, note)
         assert language_right <= script_left  # side by side, not overlapping
         assert note_width > card * 0.9  # the note has the card's width
+        # A card leaves out a label with no value after it (an actor known by one name only).
+        reader.open("actors/index.html")
+        empty = reader.page.evaluate(
+            "[...document.querySelectorAll('table[data-stack] td')].filter(td => !td.textContent.trim())"
+            ".map(td => getComputedStyle(td).display)"
+        )
+        assert empty and set(empty) == {"none"}, empty
     finally:
         reader.page.close()
     assert reader.errors == []

@@ -204,9 +204,11 @@ def test_commits_listed_as_changing_nothing_are_no_records_change(
     history = read_history(root, "content")
     assert history is not None and history.last_changed("content/actors/sergei-lavrov.yaml") == "2026-04-01"
 
-    (root / ".git-blame-ignore-revs").write_text(
-        f"# Changes no record\n\n{mechanical}  # the review notes\n", encoding="utf-8"
-    )
+    ignore = root / ".git-blame-ignore-revs"
+    ignore.write_text(f"# Changes no record\n\n{mechanical}  # the review notes\n", encoding="utf-8")
+    history = read_history(root, "content")  # not committed yet: the commit being built has no list
+    assert history is not None and history.last_changed("content/actors/sergei-lavrov.yaml") == "2026-04-01"
+    _commit(root, "List the review notes as changing no record", "2026-04-02T12:00:00+00:00")
     history = read_history(root, "content")
     assert history is not None
     lavrov = history.of("content/actors/sergei-lavrov.yaml")
@@ -222,14 +224,54 @@ def test_commits_listed_as_changing_nothing_are_no_records_change(
 
     # A line that is not a full hash is an error naming the file and line, not a history that
     # quietly counts the commit after all.
-    (root / ".git-blame-ignore-revs").write_text(
-        f"# Changes no record\n{mechanical[:10]}\n", encoding="utf-8"
-    )
+    ignore.write_text(f"# Changes no record\n{mechanical[:10]}\n", encoding="utf-8")
+    _commit(root, "An abbreviated hash", "2026-04-03T12:00:00+00:00")
     capsys.readouterr()
     assert main(["--project", str(root), "generate"]) != 0
-    assert (
-        f".git-blame-ignore-revs:2: '{mechanical[:10]}' is not a full commit hash" in capsys.readouterr().err
+    assert f".git-blame-ignore-revs:2 (as committed): '{mechanical[:10]}' is not a full commit hash" in (
+        capsys.readouterr().err
     )
+
+
+def test_a_merge_that_brought_in_only_listed_commits_is_no_records_change(sheet: Project) -> None:
+    """The list names a pull request's own commits, as git blame needs them; the merge that
+    brought them in is then no record's change either, unless it brought in another commit too."""
+    root = sheet.root
+    lavrov, arms = "content/actors/sergei-lavrov.yaml", "content/topics/arms.yaml"
+
+    def merge(branch: str, date: str) -> None:
+        _git(root, "checkout", "-q", "main")
+        _git(root, "merge", "-q", "--no-ff", "-m", f"Merge {branch}", branch, date=date)
+
+    _git(root, "checkout", "-q", "-b", "form")
+    for rel in (lavrov, arms):
+        (root / rel).write_text("# Form only.\n" + (root / rel).read_text(encoding="utf-8"), encoding="utf-8")
+    _commit(root, "Form only", "2026-04-01T12:00:00+00:00")
+    form = _head(root, "HEAD")
+    _git(root, "checkout", "-q", "-b", "mixed", "main")
+    _replace(root, arms, "\n", "\n# A fact checked again.\n")
+    _commit(root, "Arms: checked again", "2026-04-02T12:00:00+00:00")
+    _replace(root, lavrov, "\n", "\n# Form only, again.\n")
+    _commit(root, "Form only, again", "2026-04-02T13:00:00+00:00")
+    form_again = _head(root, "HEAD")
+    merge("form", "2026-04-03T12:00:00+00:00")
+    merge("mixed", "2026-04-04T12:00:00+00:00")
+    (root / ".git-blame-ignore-revs").write_text(f"{form}\n{form_again}\n", encoding="utf-8")
+    _commit(root, "List the form-only commits", "2026-04-05T12:00:00+00:00")
+
+    history = read_history(root, "content")
+    assert history is not None
+    # "Merge form" brought in only a listed commit: no change. "Merge mixed" brought in a real
+    # change too, so it counts for every file it changed (the list cannot say which were form).
+    assert [c.subject for c in history.of(lavrov)] == [
+        "Merge mixed",
+        "Lavrov: checked; a weapons topic",
+        "Add the sample sheet",
+    ]
+    assert [c.subject for c in history.of(arms)][:2] == [
+        "Merge mixed",
+        "Merge the weapons topic into arms <one topic>",
+    ]
 
 
 def test_downloads_carry_first_published_and_last_changed(sheet: Project) -> None:

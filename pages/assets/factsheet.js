@@ -52,19 +52,29 @@
 })();
 
 // A table of three or more named columns may be stacked on a phone: each cell learns its column's name.
+// A column whose every value is short (a language, a script, a status), after the first, is marked
+// so that its values may share a line with the next; an empty cell is marked so that its card
+// leaves out a label with nothing after it.
 (function () {
+  var SHORT = 20;
   Array.prototype.forEach.call(document.querySelectorAll(".md-typeset table"), function (table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
     });
-    var SHORT = 20;
     if (heads.length < 3 || !heads.every(Boolean)) return;
     table.setAttribute("data-stack", "");
-    Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+    var rows = table.querySelectorAll("tbody tr");
+    var short = heads.map(function (_, i) {
+      return i > 0 && Array.prototype.every.call(rows, function (tr) {
+        var td = tr.children[i];
+        return !td || td.textContent.trim().length <= SHORT;
+      });
+    });
+    Array.prototype.forEach.call(rows, function (tr) {
       Array.prototype.forEach.call(tr.children, function (td, i) {
         if (heads[i]) td.setAttribute("data-label", heads[i]);
-        // A short value after the first (a language, a script, a date) may share a line with the next.
-        if (i > 0 && td.textContent.trim().length <= SHORT) td.setAttribute("data-short", "");
+        if (!td.textContent.trim() && !td.querySelector("img, svg")) td.setAttribute("data-empty", "");
+        else if (short[i]) td.setAttribute("data-short", "");
       });
     });
   });
