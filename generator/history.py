@@ -143,6 +143,10 @@ def ignored_commits(root: Path, length: int) -> set[str]:
 def _merged_only_ignored(root: Path, parents: list[str], ignored: set[str]) -> bool:
     """Whether every commit a merge brought in (reachable from its other parents, not its first)
     is one ``ignored`` lists: then the merge's own change is none of a record's either."""
+    # Each other parent is brought in itself unless the first reaches it: with none of them
+    # listed, the answer is no, and git need not be asked (nor for a commit that is no merge).
+    if not any(p in ignored for p in parents[1:]):
+        return False
     out = _git(root, "rev-list", *parents[1:], "--not", parents[0])
     brought = (out or "").split()
     return bool(brought) and all(c in ignored for c in brought)
@@ -192,17 +196,15 @@ def _read_history(root: Path, content: str) -> History | None:
     )
     if not out:
         return None
-    first = out.split("\x1e", 2)[1] if "\x1e" in out else ""
-    ignored = ignored_commits(root, len(first.split("\x1f", 1)[0]))
+    chunks = out.split("\x1e")[1:]
+    ignored = ignored_commits(root, len(chunks[0].split("\x1f", 1)[0]) if chunks else 40)
     present = {p.relative_to(root).as_posix() for p in (root / content).rglob("*.yaml")}
     later_name: dict[str, str] = {}  # a path in an older commit -> the file's path today
     by_file: dict[str, list[Change]] = defaultdict(list)
-    for chunk in out.split("\x1e")[1:]:
+    for chunk in chunks:
         header, _, rest = chunk.partition("\0")
         commit, stamp, parents, subject = [*header.split("\x1f", 3), "", "", ""][:4]
-        skip = commit in ignored or (
-            bool(ignored) and " " in parents and _merged_only_ignored(root, parents.split(), ignored)
-        )
+        skip = commit in ignored or _merged_only_ignored(root, parents.split(), ignored)
         tokens = rest.lstrip("\n").split("\0")
         i = 0
         while i < len(tokens) and tokens[i]:
