@@ -133,6 +133,16 @@ class Dating:
     lower: Bound | None = None  # the bound that sets `lo`, when the date itself does not
     upper: Bound | None = None
     bounds: tuple[Bound, ...] = ()  # every bound: the editors', then those derived from reports
+    # Parts of the date (year, month, day) that only outside references give: the date pages take
+    # the event as certain only down to the part above them, and may-be in the rest.
+    from_references: tuple[str, ...] = ()
+
+    @property
+    def _finest_certain(self) -> int:
+        """The length of the finest date key the archived sources give: 10 (a day), 7, 4 or 0."""
+        if not self.from_references:
+            return 10
+        return {"year": 0, "month": 4, "day": 7}[self.from_references[0]]
 
     @property
     def placed(self) -> bool:
@@ -145,10 +155,17 @@ class Dating:
 
     @functools.cached_property
     def sort_key(self) -> tuple[int, str, str]:
-        """Earliest possible start first (or latest, when only that is known); unplaced last."""
+        """Earliest possible start first (or latest, when only that is known); unplaced last.
+
+        An event known only to be not before a month or a year (its possible starts not exactly
+        that month or year) sorts after that month's or year's events: "not before July 2025"
+        follows what happened in July 2025, as a chronology would put it.
+        """
         if not self.placed:
             return (1, "", "")
         first = self.lo or self.hi or ""
+        if self.lower is not None and len(self.lower.date) < 10 and self.period is None:
+            first = max(first, last_day(self.lower.date).isoformat())
         return (0, first, self.hi or first)
 
     @property
@@ -167,11 +184,15 @@ class Dating:
     def chart_key(self) -> str | None:
         """The month (or, failing that, the year) the event certainly began in, or None."""
         if self.on is not None:
-            return self.on[:7]
-        if self.lo is None or self.hi is None:
+            key: str | None = self.on[:7]
+        elif self.lo is None or self.hi is None:
             return None
-        common = common_period(dt.date.fromisoformat(self.lo), dt.date.fromisoformat(self.hi))
-        return common[:7] if common is not None else None
+        else:
+            common = common_period(dt.date.fromisoformat(self.lo), dt.date.fromisoformat(self.hi))
+            key = common[:7] if common is not None else None
+        if key is not None and len(key) > self._finest_certain:
+            key = key[:4] if self._finest_certain >= 4 else None
+        return key
 
     def certain_keys(self) -> frozenset[str]:
         """The date pages (year, month, day) the event certainly falls in."""
@@ -180,6 +201,15 @@ class Dating:
     # Worked out once per dating: serve keeps an unchanged event's dating between runs.
     @functools.cached_property
     def _certain(self) -> frozenset[str]:
+        finest = self._finest_certain
+        return frozenset(k for k in self.stated_keys() if len(k) <= finest)
+
+    def stated_keys(self) -> frozenset[str]:
+        """The date pages the date as given falls in, outside references included."""
+        return self._stated
+
+    @functools.cached_property
+    def _stated(self) -> frozenset[str]:
         if self.on is not None:
             keys = set(days(self.on, self.end))
             for d in (self.on, self.end):
@@ -219,7 +249,8 @@ class Dating:
             if edge is None:
                 return frozenset()
             keys = {edge.date[:n] for n in (4, 7, 10) if n <= len(edge.date)}
-        return frozenset(keys) - self.certain_keys()
+        # What only an outside reference gives: the event may fall there, as far as the sources go.
+        return frozenset(keys | self._stated) - self.certain_keys()
 
 
 def days(start: str, end: str | None) -> list[str]:
@@ -458,6 +489,7 @@ def date_event(record: Any, published: Mapping[str, str | None]) -> tuple[Dating
         lower=lower if lower is not None and lower.origin != "date" else None,
         upper=upper if upper is not None and upper.origin != "date" else None,
         bounds=bounds,
+        from_references=d.from_references if d is not None and on == d.on else (),
     )
     return dating, tuple(problems)
 
@@ -484,6 +516,8 @@ def within_whole(part: Dating, whole: Dating, whole_id: str) -> Dating:
         lower=lower if part.lo is None or lower.day.isoformat() >= part.lo else part.lower,
         upper=upper if part.hi is None or upper.day.isoformat() <= part.hi else part.upper,
         bounds=(*part.bounds, lower, upper),
+        # Placed by its whole's dates, the part is no surer of them than the whole is.
+        from_references=whole.from_references,
     )
 
 

@@ -175,6 +175,7 @@ def _meeting_line(m: Meeting, d: Dating) -> str:
             d.precision,
             d.end,
             m.date.inferred if m.date else None,
+            ";".join(d.from_references),
             m.place,
             ";".join(f"{p.actor}:{p.side}" for p in m.participants),
             ";".join(m.requested_by),
@@ -207,6 +208,7 @@ def _meetings_csv(site: Site) -> str:
         "date_precision",
         "end_date",
         "date_inferred",
+        "date_from_references",
         "place",
         "participants",
         "requested_by",
@@ -353,6 +355,9 @@ def _event(m: Meeting, d: Dating, place: str | None) -> str:
         note += f" Date worked out from the article's words “{m.date.relative.words}”: {d.relative}."
     elif d.on is None or d.year_from_bounds:
         note += f" Dated from the sources' dates: {describe(d)}."
+    if d.from_references:
+        parts = " and ".join(d.from_references)
+        note += f" Only outside reports (not archived with the sheet, so not verified) give the {parts}."
     lines = [
         "BEGIN:VEVENT",
         f"UID:{m.id}@factsheet",

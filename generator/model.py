@@ -544,7 +544,9 @@ def build_site(
 
     use_key = operator.attrgetter("kind", "id")  # where a use is: (kind, id)
 
-    keys = sorted(set(date_meetings) | set(date_sources))
+    # A day only an outside report gives keeps its page, which lists the event as one that may fall in it.
+    outside = {k for mid in timeline if dating[mid].from_references for k in dating[mid].stated_keys()}
+    keys = sorted(set(date_meetings) | set(date_sources) | outside)
     known = set(keys)
     possible: dict[str, list[str]] = defaultdict(list)
     for mid in timeline:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loader import Document
-from .schema import BEGUN, NOT_ENCOUNTERS, NOT_YET, precision
+from .schema import BEGUN, DATE_PARTS, NOT_ENCOUNTERS, NOT_YET, precision
 
 
 def _claimants(by: str | None, also_by: tuple[str, ...]) -> tuple[str, ...]:
@@ -110,6 +110,7 @@ class EventDate:
     not_before: BoundSpec | None = None
     not_after: BoundSpec | None = None
     references: tuple[Outside, ...] = ()
+    from_references: tuple[str, ...] = ()  # parts of `on`/`end` only the references give
 
     @property
     def claimants(self) -> tuple[str, ...]:
@@ -402,6 +403,7 @@ def _date(d: dict[str, Any]) -> EventDate:
         not_before=_bound(d.get("not_before")),
         not_after=_bound(d.get("not_after")),
         references=_outside(d.get("references")),
+        from_references=tuple(part for part in DATE_PARTS if part in (d.get("from_references") or ())),
     )
 
 

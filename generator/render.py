@@ -276,12 +276,12 @@ def letter_groups(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
 
 def when_text(m: Meeting, dating: Dating, url: Callable[[str, str], str]) -> str:
     """An event's date as a reader sees it (Markdown): linked to its date page when it has one,
-    marked "(inferred)" when worked out rather than stated."""
+    marked "(inferred)" when worked out rather than stated (see :func:`date_marks`)."""
     text = md_escape(describe(dating))
     key = dating.on or dating.period
     if key is not None:
         text = f"[{text}]({url('dates', key)})"
-    return text + " (inferred)" if date_inferred(m, dating) else text
+    return text + date_marks(m, dating)
 
 
 def date_inferred(m: Meeting, dating: Dating) -> bool:
@@ -290,6 +290,18 @@ def date_inferred(m: Meeting, dating: Dating) -> bool:
     the date is shown."""
     from_whole = dating.lower is not None and dating.lower.origin == "whole"
     return from_whole or (m.date is not None and bool(m.date.inferred or m.date.relative))
+
+
+def date_marks(m: Meeting, dating: Dating) -> str:
+    """What a shown date is marked with: " (inferred)" when worked out, and which parts of it only
+    an outside report gives (" (inferred; days from an outside report)"); "" for a stated date."""
+    marks = ["inferred"] if date_inferred(m, dating) else []
+    parts = dating.from_references
+    if parts:
+        several = dating.end is not None and dating.end != dating.on
+        names = [p + "s" if several and p == "day" else p for p in parts]
+        marks.append(f"{' and '.join(names)} from an outside report")
+    return f" ({'; '.join(marks)})" if marks else ""
 
 
 def html_text(text: str) -> str:
@@ -325,8 +337,7 @@ def _meeting_row(
     key = dating.on or dating.period
     if key is not None:
         when = f'<a href="{built("dates", key)}">{when}</a>'
-    if date_inferred(m, dating):
-        when += " (inferred)"
+    when += date_marks(m, dating)
     status = html_text(m.status)
     place = (
         f'<a href="{built("places", m.place)}">{html_text(place_name)}</a>' if place_name and m.place else "–"
@@ -652,7 +663,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         return (
             f'<li class="fs-event" data-actors="{actors}" data-status="{m.status}">'
             f'<span class="fs-when">{html.escape(describe(site.dating[mid]))}'
-            + (" (inferred)" if date_inferred(m, site.dating[mid]) else "")
+            + date_marks(m, site.dating[mid])
             + "</span> "
             + f"{anchor_to('meetings', mid, 'fs-event-title')} {_badge(m.status)}"
             + (f' <span class="fs-history">({history})</span>' if history else "")

@@ -91,7 +91,7 @@ STATUS_MEANINGS = {
     "held": "took place",
     "ongoing": "was under way",
     "stalled": "had begun and stopped moving",
-    "planned": "was arranged but had not happened yet",
+    "planned": "was being prepared or arranged; it had not happened yet",
     "expected": "someone said it would happen, and it had not yet",
     "announced": "a party had announced it; it had not happened yet",
     "requested": "someone had asked for it; it had not happened yet",
@@ -334,6 +334,24 @@ RELATIVE = Obj(
     only_with=(("day", "cue", MONTH_NAMES, ()),),
 )
 
+DATE_PARTS = ("year", "month", "day")
+
+
+def _parts_within_date(value: dict[str, Any], path: FieldPath, c: Checker) -> None:
+    """`from_references` names parts of `on` (and `end`): none finer than the date is given to."""
+    parts, on = value.get("from_references"), value.get("on")
+    if not isinstance(parts, list) or not isinstance(on, str):
+        return
+    given = {4: 1, 7: 2, 10: 3}.get(len(on))
+    for i, part in enumerate(parts):
+        if given is not None and part in DATE_PARTS and DATE_PARTS.index(part) >= given:
+            c.emit(
+                (*path, "from_references", i),
+                "format",
+                f"{part!r} is finer than the date {on!r}: list only parts that `on` gives",
+            )
+
+
 EVENT_DATE = Obj(
     "event date",
     [
@@ -356,15 +374,23 @@ EVENT_DATE = Obj(
             "the reasoning from the article's own cues",
         ),
         Field("references", OUTSIDE_CITATIONS, "outside references that give the date"),
+        Field(
+            "from_references",
+            ListOf(Enum(DATE_PARTS), min_items=1, unique_by=""),
+            "the parts of `on` and `end` (year, month, day) that only the outside `references` give, "
+            "not the archived articles: shown as from an outside report wherever the date is, and "
+            "the date pages list the event only as possibly falling in them",
+        ),
     ],
     doc="When an event took place, as far as anyone knows: an exact date at its precision, a date "
     "relative to the article's own, a day without its year, and bounds. Leave it out when the "
     "sources say nothing; the reports' sources still bound the event.",
     ordered=(("on", "end"),),
     needs=(("also_by", "by"),),
-    requires=(("end", "on"),),
+    requires=(("end", "on"), ("from_references", "on"), ("from_references", "references")),
     any_of=("on", "relative", "without_year", "not_before", "not_after"),
     exclusive=("on", "relative", "without_year"),
+    rules=(_parts_within_date,),
 )
 
 PARTICIPANT = Obj(

@@ -8,14 +8,16 @@ gives one problem at an exact file:line:col.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 
 import pytest
 
 from generator.build import Project, build, check, generate_files
-from generator.dating import Dating, cue_meaning, describe, relative_span
+from generator.dating import Bound, Dating, cue_meaning, describe, relative_span
 from generator.export import record_json
 from generator.loader import load_content
 from generator.validate import validate
@@ -24,6 +26,7 @@ from conftest import edit as _edit
 from conftest import problems as _problems
 
 KIM_PUTIN = "content/meetings/kim-putin-russia-2023.yaml"
+SHOIGU = "content/meetings/shoigu-visit-2023.yaml"
 TALKS = "content/meetings/2024-11-choe-lavrov-moscow.yaml"
 PLAQUE = "content/meetings/choe-lavrov-plaque.yaml"
 SERIES = "content/meetings/kim-putin-meetings.yaml"
@@ -176,6 +179,19 @@ CASES = [
         '  on: "2024-11"\n',
         '  end: "2024-11"\n  not_before:\n    date: "2024"\n    reason: A test.\n',
         f"{TALKS}:10:8: error[required] (date.end) 'end' needs 'on' too",
+    ),
+    (  # the parts of a date only outside references give: there must be references, and the parts
+        SHOIGU,
+        "  references:\n    - reference: example-news-2023-09-14\n"
+        "      says: Shoigu was in North Korea from 25 to 27 July 2023.\n",
+        "",
+        f"{SHOIGU}:13:20: error[required] (date.from_references) 'from_references' needs 'references' too",
+    ),
+    (
+        SHOIGU,
+        '  on: "2023-07-25"\n  end: "2023-07-27"\n',
+        '  on: "2023-07"\n',
+        f"{SHOIGU}:12:21: error[format] (date.from_references[0]) 'day' is finer than the date '2023-07'",
     ),
     (
         SOURCE_2024,
@@ -334,6 +350,55 @@ def test_bounds_the_engine_derives_from_reports(sample: Project) -> None:
     talks = check(sample).dating["2024-11-choe-lavrov-moscow"]
     assert describe(talks) == "by November 2024"
     assert (talks.lo, talks.hi) == (None, "2024-11-30")
+
+
+def test_a_day_only_an_outside_report_gives_is_not_counted_as_known(sample: Project) -> None:
+    """The archived article says "in July"; the days are an outside reference's. The sheet shows
+    them, marked, orders by them, and counts the event as certain only in July 2023."""
+    site = check(sample)
+    shoigu = site.dating["shoigu-visit-2023"]
+    assert shoigu.certain_keys() == {"2023", "2023-07"}
+    assert {"2023-07-25", "2023-07-26", "2023-07-27"} <= shoigu.possible_keys()
+    assert "shoigu-visit-2023" in site.dates["2023-07"].meetings
+    day = site.dates["2023-07-26"]  # the page stays, and says what is known of it
+    assert "shoigu-visit-2023" in day.possible and "shoigu-visit-2023" not in day.meetings
+    files = generate_files(sample)
+    page = files["meetings/shoigu-visit-2023.md"].decode("utf-8")
+    assert "(../dates/2023-07-25.md) (inferred; days from an outside report)" in page
+    day_page = files["dates/2023-07-26.md"].decode("utf-8")
+    assert "No event on record certainly falls in 26 July 2023; 1 may." in day_page
+    timeline = files["timeline.md"].decode("utf-8")
+    assert "25–27 July 2023 (inferred; days from an outside report)</span>" in timeline
+    ics = files["downloads/meetings.ics"].decode("utf-8").replace("\r\n ", "").replace("\\,", ",")
+    assert "Only outside reports (not archived with the sheet, so not verified) give the day." in ics
+    rows = csv.DictReader(io.StringIO(files["downloads/meetings.csv"].decode("utf-8")))
+    assert next(r for r in rows if r["id"] == "shoigu-visit-2023")["date_from_references"] == "day"
+    # Without the field, the same date is the sheet's own: certain to the day.
+    _edit(sample, SHOIGU, "  from_references: [day]\n", "")
+    site = check(sample)
+    assert "shoigu-visit-2023" in site.dates["2023-07-26"].meetings
+    page = generate_files(sample)["meetings/shoigu-visit-2023.md"].decode("utf-8")
+    assert "(../dates/2023-07-25.md) (inferred) |" in page and "outside report)" not in page
+
+
+def test_the_year_from_an_outside_report_places_the_event_in_no_year() -> None:
+    d = Dating(on="2025-05-09", lo="2025-05-09", hi="2025-05-09", from_references=("year",))
+    assert d.certain_keys() == frozenset() and d.chart_key is None
+    assert d.possible_keys() == {"2025", "2025-05", "2025-05-09"}
+    month_day = Dating(on="2025-07-14", lo="2025-07-14", hi="2025-07-14", from_references=("month", "day"))
+    assert month_day.certain_keys() == {"2025"} and month_day.chart_key == "2025"
+
+
+def test_not_before_a_month_sorts_after_that_months_events() -> None:
+    """ "Not before July 2025" follows 12 July 2025; "not before 1 July 2025" does not."""
+    talks = Dating(on="2025-07-12", lo="2025-07-12", hi="2025-07-12")
+    month = Bound("lower", "2025-07", "editor", ("date", "not_before"))
+    later = Dating(lo="2025-07-01", lower=month)
+    assert talks.sort_key < later.sort_key
+    day = Bound("lower", "2025-07-01", "editor", ("date", "not_before"))
+    assert Dating(lo="2025-07-01", lower=day).sort_key < talks.sort_key
+    # an event known to the month sorts at its start, as before
+    assert Dating(on="2025-07", lo="2025-07-01", hi="2025-07-31").sort_key < talks.sort_key
 
 
 # --- one event, however many report it --------------------------------------------------------
