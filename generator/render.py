@@ -659,6 +659,9 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         history = " → ".join(html.escape(r.status) for r in m.reports) if len(m.reports) > 1 else ""
         who = ", ".join(anchor_to("actors", p.actor) for p in m.participants)
         place = anchor_to("places", m.place) if m.place else ""
+        if place and m.place_by:  # a place someone gives is theirs, as in the tables
+            others = " and others" if len(m.place_claimants) > 1 else ""
+            place += f" (according to {html.escape(site.name_of('actors', m.place_by))}{others})"
         details = " · ".join(part for part in (who, place) if part)
         return (
             f'<li class="fs-event" data-actors="{actors}" data-status="{m.status}">'
@@ -700,7 +703,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
                 years.setdefault(year, []).append(mid)
         groups = [(y, f"{y}", years[y]) for y in sorted(years)]
         if loose:
-            groups.insert(0, ("loose", "Not placed within one year", loose))
+            groups.insert(0, ("loose", "Not placed within one year by the archived articles", loose))
         people = sorted(
             {p.actor for mid in ids for p in site.meetings[mid].participants},
             key=lambda a: (site.name_of("actors", a), a),

@@ -331,6 +331,12 @@ def test_the_chronology_filters_by_actor_and_status(reader: Reader, site: Site) 
         f"{len(mine) - len(held)} of {len(site.meetings)} events shown"
         in page.locator(".fs-filter-count").inner_text()
     )
+    # The choice is in the address: reloading keeps it, and the address can be shared.
+    assert f"actor={kim}" in page.url and "status=" in page.url and "held" not in page.url.split("status=")[1]
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.locator("li.fs-event:visible").count() == len(mine) - len(held)
+    assert not page.locator("form.fs-filter input[value=held]").is_checked()
     # A link from elsewhere can choose the actor.
     reader.page.goto(f"{reader.base}/timeline.html?actor={kim}")
     reader.page.wait_for_load_state("load")
@@ -438,6 +444,38 @@ def test_a_stacked_cards_short_values_share_a_line_on_a_phone(
             ".map(td => getComputedStyle(td).display)"
         )
         assert empty and set(empty) == {"none"}, empty
+    finally:
+        reader.page.close()
+    assert reader.errors == []
+
+
+def test_the_way_to_the_evidence_is_big_enough_to_tap_on_a_phone(
+    browser: object, http_base: str, site: Site
+) -> None:
+    """A footnote mark is a few pixels wide; on a phone each is a target of about a fingertip
+    (24 px tall, WCAG 2.5.8), and the chronology puts each date above its event."""
+    reader = Reader(browser, http_base, offline=False)
+    boxes = (
+        "sel => [...document.querySelectorAll(sel)].map(a => { const r = a.getBoundingClientRect();"
+        " return [r.width, r.height]; })"
+    )
+    try:
+        reader.page.set_viewport_size({"width": 390, "height": 844})
+        reader.open(f"actors/{_actor_id(site, 'Kim Jong Un')}.html")
+        for selector in ("a.footnote-ref", "a.footnote-backref"):
+            sizes = reader.page.evaluate(boxes, selector)
+            assert sizes and all(h >= 24 and w >= 16 for w, h in sizes), (selector, sizes[:5])
+        source = next(iter(site.sources))
+        reader.open(f"sources/{source}.html")
+        sizes = reader.page.evaluate(boxes, '.fs-gloss a[title="The passage"]')
+        assert sizes and all(h >= 24 and w >= 16 for w, h in sizes), sizes[:5]
+        reader.open("timeline.html")
+        when, title = reader.page.evaluate(
+            "(() => { const li = document.querySelector('li.fs-event');"
+            " return [li.querySelector('.fs-when').getBoundingClientRect().bottom,"
+            " li.querySelector('.fs-event-title').getBoundingClientRect().top]; })()"
+        )
+        assert when <= title, (when, title)  # the date's line, then the event's
     finally:
         reader.page.close()
     assert reader.errors == []

@@ -1,6 +1,7 @@
 // The fact sheet's scripts: no library, nothing from the network; the site works without them.
 // The chronology's filters: show one actor's events, or only some statuses.
-// Without it every event is shown. ?actor=ID in the address preselects an actor.
+// Without it every event is shown. ?actor=ID&status=held,expected in the address preselects them,
+// and a choice made here is written back there, so the filtered list can be shared or reloaded.
 (function () {
   var form = document.querySelector("form.fs-filter");
   if (!form) return;
@@ -10,8 +11,24 @@
   var items = Array.prototype.slice.call(document.querySelectorAll("li.fs-event"));
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.fs-year"));
   var count = form.querySelector(".fs-filter-count");
-  var wanted = new URLSearchParams(window.location.search).get("actor");
+  var params = new URLSearchParams(window.location.search);
+  var wanted = params.get("actor");
   if (wanted && select.querySelector('option[value="' + wanted + '"]')) select.value = wanted;
+  var only = params.get("status");
+  if (only) {
+    var listed = only.split(",");
+    if (boxes.some(function (b) { return listed.indexOf(b.value) >= 0; })) {
+      boxes.forEach(function (b) { b.checked = listed.indexOf(b.value) >= 0; });
+    }
+  }
+
+  function remember(actor, statuses) {
+    var query = new URLSearchParams(window.location.search);
+    if (actor) query.set("actor", actor); else query.delete("actor");
+    if (statuses.length < boxes.length) query.set("status", statuses.join(",")); else query.delete("status");
+    var search = query.toString();
+    history.replaceState(history.state, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+  }
 
   function apply() {
     var actor = select.value;
@@ -26,7 +43,10 @@
     sections.forEach(function (s) { s.hidden = !s.querySelector("li.fs-event:not([hidden])"); });
     count.textContent = shown + " of " + items.length + " events shown";
   }
-  form.addEventListener("change", apply);
+  form.addEventListener("change", function () {
+    apply();
+    remember(select.value, boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+  });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   apply();
 })();
