@@ -85,8 +85,12 @@ def _x(key: str, start: dict[int, float], length: float, left: int, width: int) 
     return left + width * (start[year] + (month - 0.5) / 12) / length
 
 
-def timeline_svg(site: Site, url: Url) -> str:
-    """Events by month (x) and status (row); a dot's size grows with its count, and links to the date."""
+def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
+    """Events by month (x) and status (row); a dot's size grows with its count, and links to the date.
+
+    ``filterable``: each dot names who took part in its events, for the chronology's filter (left
+    out where the chronology has no filter: at scale, the lists would outweigh the chart).
+    """
     buckets = _buckets(site)
     if not buckets:
         return ""
@@ -119,19 +123,52 @@ def timeline_svg(site: Site, url: Url) -> str:
     for i, status in enumerate(rows):
         y = top + row * i + row / 2
         out.append(f'<text class="fs-lane" x="{left - 10}" y="{y + 4:.1f}">{status}</text>')
-        for b in (b for b in buckets if b.status == status):
-            x = _x(b.key, start, length, left, width)
+        # Events known only to their year span the year, behind the months' dots: a dot at mid-year
+        # would claim July, and hide July's dot.
+        for b in sorted((b for b in buckets if b.status == status), key=lambda b: (len(b.key), b.key)):
             r = 5 + 3 * math.log2(len(b.meetings))
             label = _label(b.key)
             names = "; ".join(site.meetings[m].title for m in b.meetings[:5])
             more = f" and {len(b.meetings) - 5} more" if len(b.meetings) > 5 else ""
-            out.append(
-                f'<a href="{_e(url("dates", b.key))}"><circle class="fs-dot fs-status--{status}" '
-                f'cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"><title>{_e(label)}: {len(b.meetings)} {status} – '
-                f"{_e(names)}{more}</title></circle></a>"
-            )
+            title = f"<title>{_e(label)}: {len(b.meetings)} {status} – {_e(names)}{more}</title>"
+            # Who took part, for the chronology's filter: a dot none of whose events match is dimmed.
+            link = f'<a href="{_e(url("dates", b.key))}"'
+            if filterable:
+                actors = " ".join(
+                    sorted({p.actor for m in b.meetings for p in site.meetings[m].participants})
+                )
+                link += f' data-actors="{_e(actors)}" data-status="{status}"'
+            link += ">"
+            if len(b.key) == 4:
+                x0 = left + width * start[int(b.key)] / length + 2
+                span = width / length - 4
+                shape = (
+                    f'<rect class="fs-dot fs-year-span fs-status--{status}" x="{x0:.1f}" y="{y - r:.1f}" '
+                    f'width="{span:.1f}" height="{2 * r:.1f}" rx="{r:.1f}">{title}</rect>'
+                )
+            else:
+                x = _x(b.key, start, length, left, width)
+                # A larger, invisible circle around a small dot: a target a finger can hit.
+                shape = (
+                    f'<circle class="fs-hit" cx="{x:.1f}" cy="{y:.1f}" r="{max(r, 16):.1f}"/>'
+                    f'<circle class="fs-dot fs-status--{status}" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
+                    f"{title}</circle>"
+                )
+            out.append(f"{link}{shape}</a>")
     out.append("</svg>")
     return "".join(out)
+
+
+def timeline_key(site: Site) -> str:
+    """The chart's colours, named: on a phone its row labels can be scrolled out of sight."""
+    used = {b.status for b in _buckets(site)}
+    items = "".join(
+        f'<span class="fs-key-item"><svg width="12" height="12" aria-hidden="true"><circle '
+        f'class="fs-dot fs-status--{s}" cx="6" cy="6" r="5"/></svg> {s}</span>'
+        for s in STATUSES
+        if s in used
+    )
+    return f'<p class="fs-key">{items}</p>' if items else ""
 
 
 def _label(key: str) -> str:

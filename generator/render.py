@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from .charts import graph_actors, graph_svg, timeline_svg
+from .charts import graph_actors, graph_svg, timeline_key, timeline_svg
 from .dating import Bound, Dating, describe, format_date, format_upper, format_yearless
 from .history import Change
 from .model import Citation, Meeting, Site, StatementUse
@@ -833,7 +833,10 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         "bound_line": bound_line,
         "bounds_shown": bounds_shown,
         "when": when,
-        "timeline_svg": lambda: chart(timeline_svg),
+        "timeline_svg": lambda: chart(
+            functools.partial(timeline_svg, filterable=len(site.timeline) <= INDEX_LIMIT)
+        ),
+        "timeline_key": lambda: Md(timeline_key(site)),
         "graph_svg": lambda: chart(graph_svg),
     }
     try:

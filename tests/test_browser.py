@@ -209,10 +209,13 @@ def test_meeting_page_shows_citations_and_statements(reader: Reader, site: Site)
 
 def test_timeline_and_graph_render(reader: Reader, site: Site) -> None:
     reader.open("timeline.html")
-    dots = reader.page.locator("svg.fs-timeline circle.fs-dot")
-    # A dot per month (or year) and status of the events that certainly fall in one.
+    dots = reader.page.locator("svg.fs-timeline .fs-dot")
+    # A dot per month (or year) and status of the events that certainly fall in one; an event
+    # known only to its year spans the year, rather than sit in July as if that were known.
     keys = {(chart_key(site, i), site.meetings[i].status) for i in site.placed}
     assert dots.count() == len({k for k in keys if k[0] is not None})
+    years = len({k for k in keys if k[0] is not None and len(k[0]) == 4})
+    assert years and reader.page.locator("svg.fs-timeline rect.fs-dot").count() == years
     box = reader.page.locator("svg.fs-timeline").bounding_box()
     assert box and box["width"] > 400 and box["height"] > 50
     rows = reader.page.locator("li.fs-event")
@@ -331,6 +334,14 @@ def test_the_chronology_filters_by_actor_and_status(reader: Reader, site: Site) 
         f"{len(mine) - len(held)} of {len(site.meetings)} events shown"
         in page.locator(".fs-filter-count").inner_text()
     )
+    # The chart's dots of no chosen event fade; those with one stay.
+    dots = page.eval_on_selector_all(
+        "svg.fs-timeline a",
+        "els => els.map(a => [a.dataset.actors.split(' '), a.dataset.status,"
+        " a.classList.contains('fs-dim')])",
+    )
+    assert any(dim for *_, dim in dots) and not all(dim for *_, dim in dots)
+    assert all(dim == (kim not in actors or status == "held") for actors, status, dim in dots), dots
     # The choice is in the address: reloading keeps it, and the address can be shared.
     assert f"actor={kim}" in page.url and "status=" in page.url and "held" not in page.url.split("status=")[1]
     page.reload()

@@ -11,6 +11,7 @@
   var items = Array.prototype.slice.call(document.querySelectorAll("li.fs-event"));
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.fs-year"));
   var count = form.querySelector(".fs-filter-count");
+  var dots = Array.prototype.slice.call(document.querySelectorAll(".fs-chart a[data-actors]"));
   var params = new URLSearchParams(window.location.search);
   var wanted = params.get("actor");
   if (wanted && select.querySelector('option[value="' + wanted + '"]')) select.value = wanted;
@@ -41,6 +42,11 @@
       if (ok) shown += 1;
     });
     sections.forEach(function (s) { s.hidden = !s.querySelector("li.fs-event:not([hidden])"); });
+    dots.forEach(function (a) {  // the chart's dots of no chosen event fade
+      var ok = statuses.indexOf(a.dataset.status) >= 0 &&
+        (!actor || (" " + a.dataset.actors + " ").indexOf(" " + actor + " ") >= 0);
+      a.classList.toggle("fs-dim", !ok);
+    });
     count.textContent = shown + " of " + items.length + " events shown";
   }
   form.addEventListener("change", function () {
