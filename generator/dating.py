@@ -158,14 +158,17 @@ class Dating:
         """Earliest possible start first (or latest, when only that is known); unplaced last.
 
         An event known only to be not before a month or a year (its possible starts not exactly
-        that month or year) sorts after that month's or year's events: "not before July 2025"
-        follows what happened in July 2025, as a chronology would put it.
+        that month or year) sorts after that month's or year's events, as a chronology would put
+        it: "not before July 2025" follows what happened in July 2025. Never after its latest
+        possible start, though: "between March 2025 and 5 March 2025" sorts at 5 March.
         """
         if not self.placed:
             return (1, "", "")
         first = self.lo or self.hi or ""
         if self.lower is not None and len(self.lower.date) < 10 and self.period is None:
             first = max(first, last_day(self.lower.date).isoformat())
+            if self.hi is not None:
+                first = min(first, self.hi)
         return (0, first, self.hi or first)
 
     @property
@@ -202,6 +205,10 @@ class Dating:
     @functools.cached_property
     def _certain(self) -> frozenset[str]:
         finest = self._finest_certain
+        if finest < 10 and self.on is not None:
+            # Only what the articles give is certain: the start's year or month. Where the end falls
+            # is the outside reference's (30 July - 2 August: August only by the reference).
+            return frozenset(self.on[:n] for n in (4, 7) if n <= min(finest, len(self.on)))
         return frozenset(k for k in self.stated_keys() if len(k) <= finest)
 
     def stated_keys(self) -> frozenset[str]:

@@ -146,6 +146,8 @@ def _dating_json(d: Dating) -> dict[str, Any]:
         out["year_from_bounds"] = True
     if d.relative:
         out["relative"] = d.relative
+    if d.from_references:  # parts of the date only outside references give (a part's, from its whole)
+        out["from_references"] = list(d.from_references)
     out["bounds"] = [
         {
             "side": "not_before" if b.side == "lower" else "not_after",

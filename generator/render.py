@@ -612,7 +612,11 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         whole = [b for b in shown if b.origin == "whole"]
         if whole and whole[0].event is not None:  # one line for the time of the whole
             span = " – ".join(dict.fromkeys(md_escape(format_date(b.date)) for b in whole))
-            lines.append(Md(f"{span}: the time of {link('meetings', whole[0].event)}, which it is part of"))
+            parts = site.dating[whole[0].event].from_references
+            told = f" ({' and '.join(parts)} from an outside report)" if parts else ""
+            lines.append(
+                Md(f"{span}{told}: the time of {link('meetings', whole[0].event)}, which it is part of")
+            )
         return lines
 
     def when(m: Meeting) -> Md:
@@ -703,7 +707,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
                 years.setdefault(year, []).append(mid)
         groups = [(y, f"{y}", years[y]) for y in sorted(years)]
         if loose:
-            groups.insert(0, ("loose", "Not placed within one year by the archived articles", loose))
+            groups.insert(0, ("loose", "Not placed within one year", loose))
         people = sorted(
             {p.actor for mid in ids for p in site.meetings[mid].participants},
             key=lambda a: (site.name_of("actors", a), a),

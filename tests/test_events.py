@@ -371,6 +371,7 @@ def test_a_day_only_an_outside_report_gives_is_not_counted_as_known(sample: Proj
     assert "25–27 July 2023 (inferred; days from an outside report)</span>" in timeline
     ics = files["downloads/meetings.ics"].decode("utf-8").replace("\r\n ", "").replace("\\,", ",")
     assert "Only outside reports (not archived with the sheet, so not verified) give the day." in ics
+    assert json.loads(files["meetings/shoigu-visit-2023.json"])["dating"]["from_references"] == ["day"]
     rows = csv.DictReader(io.StringIO(files["downloads/meetings.csv"].decode("utf-8")))
     assert next(r for r in rows if r["id"] == "shoigu-visit-2023")["date_from_references"] == "day"
     # Without the field, the same date is the sheet's own: certain to the day.
@@ -389,8 +390,15 @@ def test_the_year_from_an_outside_report_places_the_event_in_no_year() -> None:
     assert month_day.certain_keys() == {"2025"} and month_day.chart_key == "2025"
 
 
+def test_a_day_from_an_outside_report_leaves_the_end_month_uncertain() -> None:
+    """The article says "in July"; the reference, 30 July to 2 August: August is the reference's."""
+    d = Dating(on="2023-07-30", end="2023-08-02", lo="2023-07-30", hi="2023-07-30", from_references=("day",))
+    assert d.certain_keys() == {"2023", "2023-07"}
+    assert {"2023-08", "2023-08-02", "2023-07-30"} <= d.possible_keys()
+
+
 def test_not_before_a_month_sorts_after_that_months_events() -> None:
-    """ "Not before July 2025" follows 12 July 2025; "not before 1 July 2025" does not."""
+    """An event "not before July 2025" follows 12 July 2025; "not before 1 July 2025" does not."""
     talks = Dating(on="2025-07-12", lo="2025-07-12", hi="2025-07-12")
     month = Bound("lower", "2025-07", "editor", ("date", "not_before"))
     later = Dating(lo="2025-07-01", lower=month)
@@ -399,6 +407,9 @@ def test_not_before_a_month_sorts_after_that_months_events() -> None:
     assert Dating(lo="2025-07-01", lower=day).sort_key < talks.sort_key
     # an event known to the month sorts at its start, as before
     assert Dating(on="2025-07", lo="2025-07-01", hi="2025-07-31").sort_key < talks.sort_key
+    # never after its latest possible start: not before July, held by a source of 5 July
+    by_fifth = Dating(lo="2025-07-01", hi="2025-07-05", lower=month)
+    assert by_fifth.sort_key < talks.sort_key and by_fifth.sort_key[1] == "2025-07-05"
 
 
 # --- one event, however many report it --------------------------------------------------------

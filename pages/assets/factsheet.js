@@ -15,10 +15,10 @@
   var params = new URLSearchParams(window.location.search);
   var wanted = params.get("actor");
   if (wanted && select.querySelector('option[value="' + wanted + '"]')) select.value = wanted;
-  var only = params.get("status");
-  if (only) {
-    var listed = only.split(",");
-    if (boxes.some(function (b) { return listed.indexOf(b.value) >= 0; })) {
+  var only = params.get("status");  // "status=" (nothing ticked) is kept as it was left
+  if (only !== null) {
+    var listed = only ? only.split(",") : [];
+    if (!only || boxes.some(function (b) { return listed.indexOf(b.value) >= 0; })) {
       boxes.forEach(function (b) { b.checked = listed.indexOf(b.value) >= 0; });
     }
   }
