@@ -285,6 +285,9 @@ def test_large_sheets_index_what_identifies_a_meeting(
     assert any("#statements" in loc for loc in full)
     assert "Participants" not in full[page]  # the infobox never is: its cells make no sentence
     assert "keep supporting Russia militarily" in full[page]
+    # Footnote marks are "[1]", as on Wikipedia: in a result, a run of them is not read as a number.
+    texts = "".join(_search_docs(sample.root / "site", "").values())
+    assert "<sup>[1]</sup>" in texts and not re.search(r"<sup>\d+</sup>", texts)
 
     from generator import model
 
