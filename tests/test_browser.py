@@ -344,10 +344,17 @@ def test_the_chronology_filters_by_actor_and_status(reader: Reader, site: Site) 
     assert all(dim == (kim not in actors or status == "held") for actors, status, dim in dots), dots
     # The choice is in the address: reloading keeps it, and the address can be shared.
     assert f"actor={kim}" in page.url and "status=" in page.url and "held" not in page.url.split("status=")[1]
+    kept = [b.get_attribute("value") for b in page.locator("form.fs-filter input:checked").all()]
+    assert page.url.split("status=")[1].split("&")[0] == ",".join(kept)  # as a person would type it
     page.reload()
     page.wait_for_load_state("load")
     assert page.locator("li.fs-event:visible").count() == len(mine) - len(held)
     assert not page.locator("form.fs-filter input[value=held]").is_checked()
+    # Nothing ticked: the list says so, rather than showing a blank page.
+    for box in page.locator("form.fs-filter input[name=status]").all():
+        box.uncheck()
+    assert page.locator("li.fs-event:visible").count() == 0
+    assert "No event matches" in page.locator(".fs-filter-count").inner_text()
     # A link from elsewhere can choose the actor.
     reader.page.goto(f"{reader.base}/timeline.html?actor={kim}")
     reader.page.wait_for_load_state("load")
@@ -460,26 +467,64 @@ def test_a_stacked_cards_short_values_share_a_line_on_a_phone(
     assert reader.errors == []
 
 
+# The area of the page a tap on `el` reaches, measured as a finger would find it: from the mark's
+# centre outward, as long as the point still belongs to the mark.
+_TAP_AREA = """el => { el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const hits = (px, py) => { const e = document.elementFromPoint(px, py); return !!e && el.contains(e); };
+  const reach = (dx, dy) => { let n = 0; while (n < 60 && hits(x + dx * (n + 1), y + dy * (n + 1))) n++;
+    return n; };
+  return [reach(-1, 0) + reach(1, 0) + 1, reach(0, -1) + reach(0, 1) + 1, el.getClientRects().length]; }"""
+
+# Every other link on the page, each tapped at its edges and centre: what answers must be it.
+_TAPS_TAKEN = """() => { const taken = []; const links = [...document.querySelectorAll('.md-content a[href]')]
+  .filter(a => !a.matches('.footnote-ref, .footnote-backref, .fs-gloss a[title]'));
+  for (const a of links) { a.scrollIntoView({block: 'center'});
+    for (const r of a.getClientRects()) { if (r.width < 6 || r.height < 6) continue;
+      for (const y of [r.top + 2, r.top + r.height / 2, r.bottom - 2])
+        for (const x of [r.left + 2, r.left + r.width / 2, r.right - 2]) {
+          const e = document.elementFromPoint(x, y), other = e && e.closest('a');
+          if (other && other !== a) taken.push([a.textContent.trim(), other.textContent.trim()]); } } }
+  return taken; }"""
+
+
 def test_the_way_to_the_evidence_is_big_enough_to_tap_on_a_phone(
     browser: object, http_base: str, site: Site
 ) -> None:
     """A footnote mark is a few pixels wide; on a phone each is a target of about a fingertip
-    (24 px tall, WCAG 2.5.8), and the chronology puts each date above its event."""
+    (24 px tall, WCAG 2.5.8) that takes no tap from the links around it and leaves lines where they
+    are, the back links are shown (a phone has no hover), and the chronology puts each date above
+    its event."""
     reader = Reader(browser, http_base, offline=False)
-    boxes = (
-        "sel => [...document.querySelectorAll(sel)].map(a => { const r = a.getBoundingClientRect();"
-        " return [r.width, r.height]; })"
-    )
+
+    def areas(selector: str) -> list[list[int]]:
+        marks = reader.page.locator(selector)
+        assert marks.count(), selector
+        return [marks.nth(i).evaluate(_TAP_AREA) for i in range(marks.count())]
+
     try:
         reader.page.set_viewport_size({"width": 390, "height": 844})
         reader.open(f"actors/{_actor_id(site, 'Kim Jong Un')}.html")
+        plain_rows = reader.page.evaluate(
+            "[...document.querySelectorAll('.fs-infobox tr')].map(r => r.getBoundingClientRect().height)"
+        )
         for selector in ("a.footnote-ref", "a.footnote-backref"):
-            sizes = reader.page.evaluate(boxes, selector)
-            assert sizes and all(h >= 24 and w >= 16 for w, h in sizes), (selector, sizes[:5])
+            sizes = areas(selector)
+            assert all(w >= 16 and h >= 24 and lines == 1 for w, h, lines in sizes), (selector, sizes)
+        backref = reader.page.locator("a.footnote-backref").first
+        assert backref.evaluate("a => getComputedStyle(a).opacity") == "1"
+        assert reader.page.evaluate(_TAPS_TAKEN) == []
+        # The targets are drawn outside the flow: an infobox row is as tall as its text alone.
+        reader.page.add_style_tag(content=".md-typeset .fs-infobox sup { display: none; }")
+        bare_rows = reader.page.evaluate(
+            "[...document.querySelectorAll('.fs-infobox tr')].map(r => r.getBoundingClientRect().height)"
+        )
+        assert all(p - b < 8 for p, b in zip(plain_rows, bare_rows, strict=True)), (plain_rows, bare_rows)
         source = next(iter(site.sources))
         reader.open(f"sources/{source}.html")
-        sizes = reader.page.evaluate(boxes, '.fs-gloss a[title="The passage"]')
-        assert sizes and all(h >= 24 and w >= 16 for w, h in sizes), sizes[:5]
+        sizes = areas('.fs-gloss a[title="The passage"]')
+        assert all(w >= 16 and h >= 24 for w, h, _ in sizes), sizes
+        assert reader.page.evaluate(_TAPS_TAKEN) == []
         reader.open("timeline.html")
         when, title = reader.page.evaluate(
             "(() => { const li = document.querySelector('li.fs-event');"

@@ -27,7 +27,7 @@
     var query = new URLSearchParams(window.location.search);
     if (actor) query.set("actor", actor); else query.delete("actor");
     if (statuses.length < boxes.length) query.set("status", statuses.join(",")); else query.delete("status");
-    var search = query.toString();
+    var search = query.toString().replace(/%2C/g, ",");  // status=held,expected, as typed
     history.replaceState(history.state, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
   }
 
@@ -47,7 +47,8 @@
         (!actor || (" " + a.dataset.actors + " ").indexOf(" " + actor + " ") >= 0);
       a.classList.toggle("fs-dim", !ok);
     });
-    count.textContent = shown + " of " + items.length + " events shown";
+    count.textContent = shown ? shown + " of " + items.length + " events shown"
+      : "No event matches: choose another actor, or tick more statuses.";
   }
   form.addEventListener("change", function () {
     apply();
