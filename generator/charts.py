@@ -128,6 +128,13 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
         for b in sorted((b for b in buckets if b.status == status), key=lambda b: (len(b.key), b.key)):
             r = 5 + 3 * math.log2(len(b.meetings))
             label = _label(b.key)
+            if len(b.key) == 4 and _months(site, b.meetings) != (1, 12):
+                first, last = _months(site, b.meetings)
+                label = (
+                    f"{MONTHS[first - 1]} {b.key}"
+                    if first == last
+                    else f"between {MONTHS[first - 1]} and {MONTHS[last - 1]} {b.key}"
+                )
             names = "; ".join(site.meetings[m].title for m in b.meetings[:5])
             more = f" and {len(b.meetings) - 5} more" if len(b.meetings) > 5 else ""
             title = f"<title>{_e(label)}: {len(b.meetings)} {status} – {_e(names)}{more}</title>"
@@ -140,8 +147,11 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
                 link += f' data-actors="{_e(actors)}" data-status="{status}"'
             link += ">"
             if len(b.key) == 4:
-                x0 = left + width * start[int(b.key)] / length + 2
-                span = width / length - 4
+                # Across the months its events may have begun in (all of them: a bucket is drawn once).
+                first, last = _months(site, b.meetings)
+                year_x = left + width * start[int(b.key)] / length
+                x0 = year_x + width * (first - 1) / 12 / length + 2
+                span = max(width * (last - first + 1) / 12 / length - 4, 2 * r)
                 shape = (
                     f'<rect class="fs-dot fs-year-span fs-status--{status}" x="{x0:.1f}" y="{y - r:.1f}" '
                     f'width="{span:.1f}" height="{2 * r:.1f}" rx="{r:.1f}">{title}</rect>'
@@ -161,14 +171,32 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
 
 def timeline_key(site: Site) -> str:
     """The chart's colours, named: on a phone its row labels can be scrolled out of sight."""
-    used = {b.status for b in _buckets(site)}
+    buckets = _buckets(site)
+    used = {b.status for b in buckets}
     items = "".join(
         f'<span class="fs-key-item"><svg width="12" height="12" aria-hidden="true"><circle '
         f'class="fs-dot fs-status--{s}" cx="6" cy="6" r="5"/></svg> {s}</span>'
         for s in STATUSES
         if s in used
     )
-    return f'<p class="fs-key">{items}</p>' if items else ""
+    if not items:
+        return ""
+    shapes = "A dot is a month, larger for more events"
+    if any(len(b.key) == 4 for b in buckets):
+        shapes += (
+            "; a bar spans the months of a year that events the articles place no closer may have begun in"
+        )
+    return (
+        f'<p class="fs-key">{items}</p>'
+        f'<p class="fs-key-note">{shapes}. An event the articles do not place within one year is'
+        " not drawn; the list below has every event.</p>"
+    )
+
+
+def _months(site: Site, ids: tuple[str, ...]) -> tuple[int, int]:
+    """The first and last month of their year that any of these events may have begun in."""
+    spans = [site.dating[m].chart_months or (1, 12) for m in ids]
+    return min(f for f, _ in spans), max(t for _, t in spans)
 
 
 def _label(key: str) -> str:

@@ -197,6 +197,26 @@ class Dating:
             key = key[:4] if self._finest_certain >= 4 else None
         return key
 
+    @functools.cached_property
+    def chart_months(self) -> tuple[int, int] | None:
+        """The first and last month of :attr:`chart_key` the event may have begun in, as far as the
+        archived articles go: (7, 7) for July, (7, 9) for "between July and September", (1, 12)
+        for a year whose month only an outside report gives."""
+        key = self.chart_key
+        if key is None:
+            return None
+        if len(key) == 7:
+            return (int(key[5:7]), int(key[5:7]))
+        if self.on is not None and self._finest_certain < 7:
+            return (1, 12)
+        year = int(key)
+        lo = dt.date.fromisoformat(self.lo) if self.lo is not None else None
+        hi = dt.date.fromisoformat(self.hi) if self.hi is not None else None
+        return (
+            lo.month if lo is not None and lo.year == year else 1,
+            hi.month if hi is not None and hi.year == year else 12,
+        )
+
     def certain_keys(self) -> frozenset[str]:
         """The date pages (year, month, day) the event certainly falls in."""
         return self._certain

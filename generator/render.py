@@ -294,13 +294,14 @@ def date_inferred(m: Meeting, dating: Dating) -> bool:
 
 def date_marks(m: Meeting, dating: Dating) -> str:
     """What a shown date is marked with: " (inferred)" when worked out, and which parts of it only
-    an outside report gives (" (inferred; days from an outside report)"); "" for a stated date."""
+    an outside report gives (" (inferred; days given only by an outside report)"); "" for a stated
+    date."""
     marks = ["inferred"] if date_inferred(m, dating) else []
     parts = dating.from_references
     if parts:
         several = dating.end is not None and dating.end != dating.on
         names = [p + "s" if several and p == "day" else p for p in parts]
-        marks.append(f"{' and '.join(names)} from an outside report")
+        marks.append(f"{' and '.join(names)} given only by an outside report")
     return f" ({'; '.join(marks)})" if marks else ""
 
 
@@ -613,7 +614,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         if whole and whole[0].event is not None:  # one line for the time of the whole
             span = " – ".join(dict.fromkeys(md_escape(format_date(b.date)) for b in whole))
             parts = site.dating[whole[0].event].from_references
-            told = f" ({' and '.join(parts)} from an outside report)" if parts else ""
+            told = f" ({' and '.join(parts)} given only by an outside report)" if parts else ""
             lines.append(
                 Md(f"{span}{told}: the time of {link('meetings', whole[0].event)}, which it is part of")
             )
@@ -733,6 +734,12 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
             out.append(
                 f'<section class="fs-year" data-year="{key}"><h2 id="y-{key}">{html.escape(label)}</h2>'
             )
+            if key == "loose":
+                out.append(
+                    '<p class="fs-group-note">The archived articles place these in no one year: they'
+                    " give bounds more than a year apart or on one side only, or only an outside"
+                    " report gives the year. They are not on the chart.</p>"
+                )
             out.append('<ol class="fs-events">')
             for mid in members:
                 out.append(event_item(mid))

@@ -364,11 +364,11 @@ def test_a_day_only_an_outside_report_gives_is_not_counted_as_known(sample: Proj
     assert "shoigu-visit-2023" in day.possible and "shoigu-visit-2023" not in day.meetings
     files = generate_files(sample)
     page = files["meetings/shoigu-visit-2023.md"].decode("utf-8")
-    assert "(../dates/2023-07-25.md) (inferred; days from an outside report)" in page
+    assert "(../dates/2023-07-25.md) (inferred; days given only by an outside report)" in page
     day_page = files["dates/2023-07-26.md"].decode("utf-8")
-    assert "No event on record certainly falls in 26 July 2023; 1 may." in day_page
+    assert "No event on record certainly falls on 26 July 2023; 1 may." in day_page
     timeline = files["timeline.md"].decode("utf-8")
-    assert "25–27 July 2023 (inferred; days from an outside report)</span>" in timeline
+    assert "25–27 July 2023 (inferred; days given only by an outside report)</span>" in timeline
     ics = files["downloads/meetings.ics"].decode("utf-8").replace("\r\n ", "").replace("\\,", ",")
     assert "Only outside reports (not archived with the sheet, so not verified) give the day." in ics
     assert json.loads(files["meetings/shoigu-visit-2023.json"])["dating"]["from_references"] == ["day"]
@@ -388,6 +388,20 @@ def test_the_year_from_an_outside_report_places_the_event_in_no_year() -> None:
     assert d.possible_keys() == {"2025", "2025-05", "2025-05-09"}
     month_day = Dating(on="2025-07-14", lo="2025-07-14", hi="2025-07-14", from_references=("month", "day"))
     assert month_day.certain_keys() == {"2025"} and month_day.chart_key == "2025"
+
+
+def test_a_chart_bar_spans_only_the_months_the_articles_leave_open() -> None:
+    """Known only as "between July and September 2023": the bar covers those months, not the year;
+    a month only an outside report gives leaves the whole year open; a known month is a dot."""
+    between = Dating(lo="2023-07-01", hi="2023-09-30")
+    assert (between.chart_key, between.chart_months) == ("2023", (7, 9))
+    told = Dating(on="2025-07-14", lo="2025-07-14", hi="2025-07-14", from_references=("month", "day"))
+    assert (told.chart_key, told.chart_months) == ("2025", (1, 12))
+    by = Dating(on="2024", lo="2024-01-01", hi="2024-11-30")  # a year, reported as held by November
+    assert (by.chart_key, by.chart_months) == ("2024", (1, 11))
+    month = Dating(on="2023-07", lo="2023-07-01", hi="2023-07-31")
+    assert (month.chart_key, month.chart_months) == ("2023-07", (7, 7))
+    assert Dating(lo="2011-01-01", hi="2019-04-30").chart_months is None
 
 
 def test_a_day_from_an_outside_report_leaves_the_end_month_uncertain() -> None:

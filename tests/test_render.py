@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import itertools
+import statistics
 from pathlib import Path
 
 import pytest
@@ -94,6 +97,39 @@ def test_the_graph_legend_names_only_the_kinds_of_actor_drawn() -> None:
     legend = svg[svg.index('<g class="fs-legend">') :]
     drawn = {site.actors[a].kind for a in graph_actors(site)}
     assert set(re.findall(r"fs-node--(\w+)", legend)) == drawn
+
+
+def test_a_year_bar_covers_only_the_months_its_events_may_fall_in() -> None:
+    """On the chart, an event known to be "between July and September 2023" is a bar over those
+    three months of 2023 (and says so), not over the whole year as if any month were possible."""
+    import re
+
+    from generator.build import check
+    from generator.charts import timeline_svg
+
+    site = check(Project(REPO, pages="none"))
+    svg = timeline_svg(site, lambda kind, id: f"{kind}/{id}.html")
+    grid = {int(y): float(x) for x, y in re.findall(r'<text class="fs-axis" x="([\d.]+)"[^>]*>(\d{4})<', svg)}
+    year = statistics.median(b - a for a, b in itertools.pairwise(sorted(grid.values())))
+    bars = re.findall(
+        r'<rect class="fs-dot fs-year-span[^"]*" x="([\d.]+)"[^>]*width="([\d.]+)"[^>]*>'
+        r"<title>([^<]*)</title>",
+        svg,
+    )
+    assert bars
+    for x, width, escaped in bars:
+        title = html.unescape(escaped)
+        y = int(re.search(r"\d{4}", title).group())  # type: ignore[union-attr]
+        events = [
+            i for i in site.placed if site.dating[i].chart_key == str(y) and site.meetings[i].title in title
+        ]
+        first = min(site.dating[i].chart_months[0] for i in events)  # type: ignore[index]
+        last = max(site.dating[i].chart_months[1] for i in events)  # type: ignore[index]
+        start = grid[y] - year / 2  # the axis label sits mid-year
+        assert abs(float(x) - (start + year * (first - 1) / 12 + 2)) < 0.2, title
+        assert abs(float(width) - (year * (last - first + 1) / 12 - 4)) < 0.2, title
+        assert ("between" in title) == ((first, last) != (1, 12)), title
+    assert any("between" in t for *_, t in bars) and any("between" not in t for *_, t in bars)
 
 
 def test_the_pairs_who_met_most_are_those_a_full_sort_gives(tmp_path: Path) -> None:
