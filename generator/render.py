@@ -113,8 +113,10 @@ class Notes:
     numbers: dict[Citation, int] = field(default_factory=dict)
 
     def ref(self, citation: Citation) -> Md:
+        """The mark of a citation, ``[1]``, left out of the search index (attr_list puts the
+        attribute on the mark): a result reads "… in Russia.", not "… in Russia.[1][5][3]"."""
         n = self.numbers.setdefault(citation, len(self.numbers) + 1)
-        return Md(f"[^{n}]")
+        return Md(f"[^{n}]{{data-search-exclude}}")
 
     def refs(self, citations: tuple[Citation, ...]) -> Md:
         return Md("".join(self.ref(c) for c in citations))

@@ -285,9 +285,18 @@ def test_large_sheets_index_what_identifies_a_meeting(
     assert any("#statements" in loc for loc in full)
     assert "Participants" not in full[page]  # the infobox never is: its cells make no sentence
     assert "keep supporting Russia militarily" in full[page]
-    # Footnote marks are "[1]", as on Wikipedia: in a result, a run of them is not read as a number.
+    # A result reads as the page's sentence, without its footnote marks ("… Russia.[1][5]"); the
+    # page shows them, as "[1]" (Wikipedia's way).
     texts = "".join(_search_docs(sample.root / "site", "").values())
-    assert "<sup>[1]</sup>" in texts and not re.search(r"<sup>\d+</sup>", texts)
+    assert "keep supporting Russia militarily" in texts and "<sup>" not in texts
+    assert ">[1]</a></sup>" in (sample.root / "site" / page).read_text(encoding="utf-8")
+
+    # A source page is found by what it says of the article and by its outlet, and a result does
+    # not run the labels of its facts together ("Title written by the editors… Language…").
+    wire = _search_docs(sample.root / "site", "sources/wire-2023-09-14.html")
+    assert wire and not any("Language" in text for text in wire.values())
+    index = json.loads((sample.root / "site/search/search_index.json").read_text(encoding="utf-8"))
+    assert {"Example Wire"} <= {t for d in index["docs"] for t in d.get("tags", [])}
 
     from generator import model
 
