@@ -124,8 +124,14 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
         y = top + row * i + row / 2
         out.append(f'<text class="fs-lane" x="{left - 10}" y="{y + 4:.1f}">{status}</text>')
         # Events known only to their year span the year, behind the months' dots: a dot at mid-year
-        # would claim July, and hide July's dot.
-        for b in sorted((b for b in buckets if b.status == status), key=lambda b: (len(b.key), b.key)):
+        # would claim July, and hide July's dot. Larger dots go behind smaller ones, so that a month
+        # next to a busier one still shows (and takes its own taps).
+        in_row = (b for b in buckets if b.status == status)
+        # A larger, invisible circle around each month's dot is a target a finger can hit. They all
+        # lie under every dot: else one dot's target would cover its neighbour's dot.
+        hits: list[str] = []
+        shapes: list[str] = []
+        for b in sorted(in_row, key=lambda b: (len(b.key), -len(b.meetings), b.key)):
             r = 5 + 3 * math.log2(len(b.meetings))
             label = _label(b.key)
             if len(b.key) == 4 and _months(site, b.meetings) != (1, 12):
@@ -158,13 +164,16 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
                 )
             else:
                 x = _x(b.key, start, length, left, width)
-                # A larger, invisible circle around a small dot: a target a finger can hit.
+                hits.append(
+                    f'{link[:-1]} tabindex="-1" aria-hidden="true">'
+                    f'<circle class="fs-hit" cx="{x:.1f}" cy="{y:.1f}" r="{max(r, 16):.1f}"/></a>'
+                )
                 shape = (
-                    f'<circle class="fs-hit" cx="{x:.1f}" cy="{y:.1f}" r="{max(r, 16):.1f}"/>'
                     f'<circle class="fs-dot fs-status--{status}" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
                     f"{title}</circle>"
                 )
-            out.append(f"{link}{shape}</a>")
+            shapes.append(f"{link}{shape}</a>")
+        out.extend(hits + shapes)
     out.append("</svg>")
     return "".join(out)
 

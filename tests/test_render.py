@@ -132,6 +132,31 @@ def test_a_year_bar_covers_only_the_months_its_events_may_fall_in() -> None:
     assert any("between" in t for *_, t in bars) and any("between" not in t for *_, t in bars)
 
 
+def test_a_small_dot_next_to_a_larger_one_is_drawn_over_it() -> None:
+    """April 2018 (one event) beside May 2018 (two): both show, and each takes its own taps."""
+    import re
+
+    from generator.build import check
+    from generator.charts import timeline_svg
+
+    site = check(Project(REPO, pages="none"))
+    svg = timeline_svg(site, lambda kind, id: f"{kind}/{id}.html")
+    dots = [
+        (float(x), float(y), float(r))
+        for x, y, r in re.findall(
+            r'<circle class="fs-dot[^"]*" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', svg
+        )
+    ]
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(dots)
+        for b in dots[i + 1 :]
+        if a[1] == b[1] and abs(a[0] - b[0]) < a[2] + b[2]
+    ]
+    assert overlapping  # this sheet has such neighbours
+    assert all(later[2] <= earlier[2] for earlier, later in overlapping), overlapping
+
+
 def test_the_pairs_who_met_most_are_those_a_full_sort_gives(tmp_path: Path) -> None:
     """The home page's pairs: counts first, then the first actor's name, then ids; ties at the cut kept."""
     make_content(tmp_path / "sheet", 300)
