@@ -190,10 +190,21 @@ def timeline_key(site: Site) -> str:
     )
     if not items:
         return ""
-    shapes = "A dot is a month, larger for more events"
+
+    def swatch(shape: str, w: int = 14) -> str:
+        return f'<svg class="fs-key-shape" width="{w}" height="14" aria-hidden="true">{shape}</svg>'
+
+    shapes = (
+        "A dot "
+        + swatch('<circle cx="7" cy="7" r="3.5"/>')
+        + swatch('<circle cx="7" cy="7" r="6.5"/>')
+        + " is a month, larger for more events"
+    )
     if any(len(b.key) == 4 for b in buckets):
         shapes += (
-            "; a bar spans the months of a year that events the articles place no closer may have begun in"
+            "; a bar "
+            + swatch('<rect x="1" y="3.5" width="30" height="7" rx="3.5" fill-opacity=".35"/>', 32)
+            + " spans the months of a year that events the articles place no closer may have begun in"
         )
     return (
         f'<p class="fs-key">{items}</p>'

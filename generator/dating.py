@@ -197,25 +197,38 @@ class Dating:
             key = key[:4] if self._finest_certain >= 4 else None
         return key
 
+    @property
+    def page_key(self) -> str | None:
+        """The date page a shown date links to: its own (day, month, year or period), or, where
+        only an outside report gives its finer parts, the finest page the articles place it on
+        (25–27 July 2023 with the days from a report: July 2023, which lists it as certain)."""
+        key = self.on or self.period
+        if self.on is not None and 4 <= self._finest_certain < len(self.on):
+            return self.on[: self._finest_certain]
+        return key
+
     @functools.cached_property
     def chart_months(self) -> tuple[int, int] | None:
         """The first and last month of :attr:`chart_key` the event may have begun in, as far as the
         archived articles go: (7, 7) for July, (7, 9) for "between July and September", (1, 12)
-        for a year whose month only an outside report gives."""
+        for a year whose month only an outside report gives and that no report narrows."""
         key = self.chart_key
         if key is None:
             return None
         if len(key) == 7:
             return (int(key[5:7]), int(key[5:7]))
-        if self.on is not None and self._finest_certain < 7:
-            return (1, 12)
         year = int(key)
-        lo = dt.date.fromisoformat(self.lo) if self.lo is not None else None
-        hi = dt.date.fromisoformat(self.hi) if self.hi is not None else None
-        return (
-            lo.month if lo is not None and lo.year == year else 1,
-            hi.month if hi is not None and hi.year == year else 12,
-        )
+        if self.on is not None and self._finest_certain < 7:
+            # The month is an outside report's: what the articles leave open is the year, narrowed by
+            # the reports' own bounds ("still expected in July 2025": not before July).
+            lo = max((b.day for b in self.bounds if b.side == "lower" and b.origin == "report"), default=None)
+            hi = min((b.day for b in self.bounds if b.side == "upper" and b.origin == "report"), default=None)
+        else:
+            lo = dt.date.fromisoformat(self.lo) if self.lo is not None else None
+            hi = dt.date.fromisoformat(self.hi) if self.hi is not None else None
+        first = lo.month if lo is not None and lo.year == year else 1
+        last = hi.month if hi is not None and hi.year == year else 12
+        return (first, last) if first <= last else (1, 12)
 
     def certain_keys(self) -> frozenset[str]:
         """The date pages (year, month, day) the event certainly falls in."""

@@ -280,7 +280,7 @@ def when_text(m: Meeting, dating: Dating, url: Callable[[str, str], str]) -> str
     """An event's date as a reader sees it (Markdown): linked to its date page when it has one,
     marked "(inferred)" when worked out rather than stated (see :func:`date_marks`)."""
     text = md_escape(describe(dating))
-    key = dating.on or dating.period
+    key = dating.page_key
     if key is not None:
         text = f"[{text}]({url('dates', key)})"
     return text + date_marks(m, dating)
@@ -296,14 +296,13 @@ def date_inferred(m: Meeting, dating: Dating) -> bool:
 
 def date_marks(m: Meeting, dating: Dating) -> str:
     """What a shown date is marked with: " (inferred)" when worked out, and which parts of it only
-    an outside report gives (" (inferred; days given only by an outside report)"); "" for a stated
-    date."""
+    an outside report gives (" (inferred; days only in an outside report)"); "" for a stated date."""
     marks = ["inferred"] if date_inferred(m, dating) else []
     parts = dating.from_references
     if parts:
         several = dating.end is not None and dating.end != dating.on
         names = [p + "s" if several and p == "day" else p for p in parts]
-        marks.append(f"{' and '.join(names)} given only by an outside report")
+        marks.append(f"{' and '.join(names)} only in an outside report")
     return f" ({'; '.join(marks)})" if marks else ""
 
 
@@ -337,7 +336,7 @@ def _meeting_row(
     built pages (MkDocs rewrites links in Markdown only).
     """
     when = html_text(describe(dating))
-    key = dating.on or dating.period
+    key = dating.page_key
     if key is not None:
         when = f'<a href="{built("dates", key)}">{when}</a>'
     when += date_marks(m, dating)
@@ -616,7 +615,7 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         if whole and whole[0].event is not None:  # one line for the time of the whole
             span = " – ".join(dict.fromkeys(md_escape(format_date(b.date)) for b in whole))
             parts = site.dating[whole[0].event].from_references
-            told = f" ({' and '.join(parts)} given only by an outside report)" if parts else ""
+            told = f" ({' and '.join(parts)} only in an outside report)" if parts else ""
             lines.append(
                 Md(f"{span}{told}: the time of {link('meetings', whole[0].event)}, which it is part of")
             )

@@ -378,7 +378,7 @@ EVENT_DATE = Obj(
             "from_references",
             ListOf(Enum(DATE_PARTS), min_items=1, unique_by=""),
             "the parts of `on` and `end` (year, month, day) that only the outside `references` give, "
-            "not the archived articles: shown as given only by an outside report wherever the date is, and "
+            "not the archived articles: marked as only in an outside report wherever the date is shown, and "
             "the date pages list the event only as possibly falling in them",
         ),
     ],

@@ -9,6 +9,7 @@ gives one problem at an exact file:line:col.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -364,11 +365,11 @@ def test_a_day_only_an_outside_report_gives_is_not_counted_as_known(sample: Proj
     assert "shoigu-visit-2023" in day.possible and "shoigu-visit-2023" not in day.meetings
     files = generate_files(sample)
     page = files["meetings/shoigu-visit-2023.md"].decode("utf-8")
-    assert "(../dates/2023-07-25.md) (inferred; days given only by an outside report)" in page
+    assert "(../dates/2023-07.md) (inferred; days only in an outside report)" in page  # the month: certain
     day_page = files["dates/2023-07-26.md"].decode("utf-8")
-    assert "No event on record certainly falls on 26 July 2023; 1 may." in day_page
+    assert "No event on record certainly falls on 26 July 2023; 1 might." in day_page
     timeline = files["timeline.md"].decode("utf-8")
-    assert "25–27 July 2023 (inferred; days given only by an outside report)</span>" in timeline
+    assert "25–27 July 2023 (inferred; days only in an outside report)</span>" in timeline
     ics = files["downloads/meetings.ics"].decode("utf-8").replace("\r\n ", "").replace("\\,", ",")
     assert "Only outside reports (not archived with the sheet, so not verified) give the day." in ics
     assert json.loads(files["meetings/shoigu-visit-2023.json"])["dating"]["from_references"] == ["day"]
@@ -388,6 +389,8 @@ def test_the_year_from_an_outside_report_places_the_event_in_no_year() -> None:
     assert d.possible_keys() == {"2025", "2025-05", "2025-05-09"}
     month_day = Dating(on="2025-07-14", lo="2025-07-14", hi="2025-07-14", from_references=("month", "day"))
     assert month_day.certain_keys() == {"2025"} and month_day.chart_key == "2025"
+    # A shown date links to the finest page that lists the event as certain, where there is one.
+    assert (d.page_key, month_day.page_key) == ("2025-05-09", "2025")
 
 
 def test_a_chart_bar_spans_only_the_months_the_articles_leave_open() -> None:
@@ -397,6 +400,10 @@ def test_a_chart_bar_spans_only_the_months_the_articles_leave_open() -> None:
     assert (between.chart_key, between.chart_months) == ("2023", (7, 9))
     told = Dating(on="2025-07-14", lo="2025-07-14", hi="2025-07-14", from_references=("month", "day"))
     assert (told.chart_key, told.chart_months) == ("2025", (1, 12))
+    # ... unless a report bounds it: still expected in a July 2025 article, so not before July.
+    expected = Bound("lower", "2025-07", "report", ("reports", 0, "status"), status="expected")
+    told = dataclasses.replace(told, bounds=(expected,), lower=None)
+    assert told.chart_months == (7, 12)
     by = Dating(on="2024", lo="2024-01-01", hi="2024-11-30")  # a year, reported as held by November
     assert (by.chart_key, by.chart_months) == ("2024", (1, 11))
     month = Dating(on="2023-07", lo="2023-07-01", hi="2023-07-31")

@@ -13,11 +13,11 @@
   var count = form.querySelector(".fs-filter-count");
   var dots = Array.prototype.slice.call(document.querySelectorAll(".fs-chart a[data-actors]"));
   var params = new URLSearchParams(window.location.search);
-  var wanted = params.get("actor");
+  var wanted = (params.get("actor") || "").toLowerCase();
   if (wanted && select.querySelector('option[value="' + wanted + '"]')) select.value = wanted;
   var only = params.get("status");  // "status=" (nothing ticked) is kept as it was left
   if (only !== null) {
-    var listed = only ? only.split(",") : [];
+    var listed = only ? only.toLowerCase().split(",") : [];
     if (!only || boxes.some(function (b) { return listed.indexOf(b.value) >= 0; })) {
       boxes.forEach(function (b) { b.checked = listed.indexOf(b.value) >= 0; });
     }
@@ -56,6 +56,10 @@
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   apply();
+  // An address naming no such actor or status shows everyone, and says so by dropping it.
+  if (params.has("actor") || params.has("status")) {
+    remember(select.value, boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+  }
 })();
 
 // A record page (an actor, an event...) is not in the navigation: mark its section's tab as the
