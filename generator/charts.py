@@ -127,8 +127,9 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
         # would claim July, and hide July's dot. Larger dots go behind smaller ones, so that a month
         # next to a busier one still shows (and takes its own taps).
         in_row = (b for b in buckets if b.status == status)
-        # A larger, invisible circle around each month's dot is a target a finger can hit. They all
-        # lie under every dot: else one dot's target would cover its neighbour's dot.
+        # A larger, invisible circle around each month's dot is a target a finger can hit (with the
+        # dot's tooltip). They all lie under every dot: else one dot's target would cover its
+        # neighbour's dot.
         hits: list[str] = []
         shapes: list[str] = []
         for b in sorted(in_row, key=lambda b: (len(b.key), -len(b.meetings), b.key)):
@@ -166,7 +167,8 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
                 x = _x(b.key, start, length, left, width)
                 hits.append(
                     f'{link[:-1]} tabindex="-1" aria-hidden="true">'
-                    f'<circle class="fs-hit" cx="{x:.1f}" cy="{y:.1f}" r="{max(r, 16):.1f}"/></a>'
+                    f'<circle class="fs-hit" cx="{x:.1f}" cy="{y:.1f}" r="{max(r, 16):.1f}">'
+                    f"{title}</circle></a>"
                 )
                 shape = (
                     f'<circle class="fs-dot fs-status--{status}" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'

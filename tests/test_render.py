@@ -155,6 +155,9 @@ def test_a_small_dot_next_to_a_larger_one_is_drawn_over_it() -> None:
     ]
     assert overlapping  # this sheet has such neighbours
     assert all(later[2] <= earlier[2] for earlier, later in overlapping), overlapping
+    # The larger target around a dot shows the dot's tooltip too.
+    titles = re.findall(r'<circle class="fs-dot[^"]*" cx[^>]*>(<title>.*?</title>)', svg)
+    assert sorted(re.findall(r'<circle class="fs-hit"[^>]*>(<title>.*?</title>)', svg)) == sorted(titles)
 
 
 def test_the_pairs_who_met_most_are_those_a_full_sort_gives(tmp_path: Path) -> None:
