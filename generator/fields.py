@@ -383,6 +383,8 @@ class Obj(Type):
     # Rules of one object that the declarations above cannot say, each called with (value, path, checker)
     # once the fields are checked; a JSON Schema cannot express them.
     rules: tuple[Callable[[dict[str, Any], FieldPath, Checker], None], ...] = ()
+    # The part of those rules a JSON Schema can say, for editors' tools (each is in `allOf`).
+    json_rules: tuple[dict[str, Any], ...] = ()
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -511,6 +513,7 @@ class Obj(Type):
             if required:
                 needing = {"properties": {other: {"enum": list(required)}}, "required": [other]}
                 rules.append({"if": needing, "then": _present(name)})
+        rules.extend(self.json_rules)
         return rules
 
     def summary(self) -> str:

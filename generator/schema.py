@@ -391,6 +391,15 @@ EVENT_DATE = Obj(
     any_of=("on", "relative", "without_year", "not_before", "not_after"),
     exclusive=("on", "relative", "without_year"),
     rules=(_parts_within_date,),
+    # The same in JSON Schema: a year lets `from_references` name the year only, a month the
+    # year and month.
+    json_rules=tuple(
+        {
+            "if": {"properties": {"on": {"type": "string", "pattern": pattern}}, "required": ["on"]},
+            "then": {"properties": {"from_references": {"items": {"enum": list(DATE_PARTS[:n])}}}},
+        }
+        for pattern, n in ((r"^[0-9]{4}$", 1), (r"^[0-9]{4}-[0-9]{2}$", 2))
+    ),
 )
 
 PARTICIPANT = Obj(

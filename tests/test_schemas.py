@@ -292,6 +292,34 @@ VARIANTS: list[tuple[str, str, Callable[[Any], Any], bool]] = [
     ),
 ]
 
+SHOIGU = "content/meetings/shoigu-visit-2023.yaml"
+VARIANTS += [
+    ("ok-days-from-references", SHOIGU, lambda d: d, True),
+    ("ok-month-from-references", SHOIGU, _set(("date", "from_references"), ["month", "day"]), True),
+    (
+        "bad-from-references-finer-than-month",
+        SHOIGU,
+        lambda d: _del(("date", "end"))(_set(("date", "on"), "2023-07")(d)),
+        False,
+    ),
+    (
+        "bad-from-references-finer-than-year",
+        SHOIGU,
+        lambda d: _set(("date", "from_references"), ["month"])(
+            _del(("date", "end"))(_set(("date", "on"), "2023")(d))
+        ),
+        False,
+    ),
+    (
+        "ok-year-from-references-of-a-year",
+        SHOIGU,
+        lambda d: _set(("date", "from_references"), ["year"])(
+            _del(("date", "end"))(_set(("date", "on"), "2023")(d))
+        ),
+        True,
+    ),
+]
+
 # Rules of the per-file check that a JSON Schema cannot express (named in BEYOND_JSON_SCHEMA).
 VALIDATOR_ONLY: list[tuple[str, str, Callable[[Any], Any]]] = [
     ("duplicate-participant", MEETING, _set(("participants", 1, "actor"), "choe-son-hui")),
