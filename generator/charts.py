@@ -134,14 +134,9 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
         shapes: list[str] = []
         for b in sorted(in_row, key=lambda b: (len(b.key), -len(b.meetings), b.key)):
             r = 5 + 3 * math.log2(len(b.meetings))
-            label = _label(b.key)
-            if len(b.key) == 4 and _months(site, b.meetings) != (1, 12):
-                first, last = _months(site, b.meetings)
-                label = (
-                    f"{MONTHS[first - 1]} {b.key}"
-                    if first == last
-                    else f"between {MONTHS[first - 1]} and {MONTHS[last - 1]} {b.key}"
-                )
+            # A year's bucket: the months its events may have begun in (all of them: drawn once).
+            first, last = _months(site, b.meetings) if len(b.key) == 4 else (1, 12)
+            label = _label(b.key, first, last)
             names = "; ".join(site.meetings[m].title for m in b.meetings[:5])
             more = f" and {len(b.meetings) - 5} more" if len(b.meetings) > 5 else ""
             title = f"<title>{_e(label)}: {len(b.meetings)} {status} – {_e(names)}{more}</title>"
@@ -154,8 +149,6 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
                 link += f' data-actors="{_e(actors)}" data-status="{status}"'
             link += ">"
             if len(b.key) == 4:
-                # Across the months its events may have begun in (all of them: a bucket is drawn once).
-                first, last = _months(site, b.meetings)
                 year_x = left + width * start[int(b.key)] / length
                 x0 = year_x + width * (first - 1) / 12 / length + 2
                 span = max(width * (last - first + 1) / 12 / length - 4, 2 * r)
@@ -221,8 +214,15 @@ def _months(site: Site, ids: tuple[str, ...]) -> tuple[int, int]:
     return min(f for f, _ in spans), max(t for _, t in spans)
 
 
-def _label(key: str) -> str:
-    return key if len(key) == 4 else f"{MONTHS[int(key[5:7]) - 1]} {key[:4]}"
+def _label(key: str, first: int = 1, last: int = 12) -> str:
+    """A bucket's month or year; a year's, narrowed to the months ``first`` to ``last`` of it."""
+    if len(key) > 4:
+        return f"{MONTHS[int(key[5:7]) - 1]} {key[:4]}"
+    if (first, last) == (1, 12):
+        return key
+    if first == last:
+        return f"{MONTHS[first - 1]} {key}"
+    return f"between {MONTHS[first - 1]} and {MONTHS[last - 1]} {key}"
 
 
 def graph_actors(site: Site) -> list[str]:

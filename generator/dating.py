@@ -202,10 +202,9 @@ class Dating:
         """The date page a shown date links to: its own (day, month, year or period), or, where
         only an outside report gives its finer parts, the finest page the articles place it on
         (25–27 July 2023 with the days from a report: July 2023, which lists it as certain)."""
-        key = self.on or self.period
         if self.on is not None and 4 <= self._finest_certain < len(self.on):
             return self.on[: self._finest_certain]
-        return key
+        return self.on or self.period
 
     @functools.cached_property
     def chart_months(self) -> tuple[int, int] | None:

@@ -298,12 +298,16 @@ def date_marks(m: Meeting, dating: Dating) -> str:
     """What a shown date is marked with: " (inferred)" when worked out, and which parts of it only
     an outside report gives (" (inferred; days only in an outside report)"); "" for a stated date."""
     marks = ["inferred"] if date_inferred(m, dating) else []
-    parts = dating.from_references
-    if parts:
-        several = dating.end is not None and dating.end != dating.on
-        names = [p + "s" if several and p == "day" else p for p in parts]
-        marks.append(f"{' and '.join(names)} only in an outside report")
+    if dating.from_references:
+        marks.append(from_references_text(dating))
     return f" ({'; '.join(marks)})" if marks else ""
+
+
+def from_references_text(dating: Dating) -> str:
+    """Which parts of a date only an outside report gives: "days only in an outside report"."""
+    several = dating.end is not None and dating.end != dating.on
+    names = [p + "s" if several and p == "day" else p for p in dating.from_references]
+    return f"{' and '.join(names)} only in an outside report"
 
 
 def html_text(text: str) -> str:
@@ -614,8 +618,8 @@ def render_page(env: Environment, site: Site, page: Page) -> str:
         whole = [b for b in shown if b.origin == "whole"]
         if whole and whole[0].event is not None:  # one line for the time of the whole
             span = " – ".join(dict.fromkeys(md_escape(format_date(b.date)) for b in whole))
-            parts = site.dating[whole[0].event].from_references
-            told = f" ({' and '.join(parts)} only in an outside report)" if parts else ""
+            whole_dating = site.dating[whole[0].event]
+            told = f" ({from_references_text(whole_dating)})" if whole_dating.from_references else ""
             lines.append(
                 Md(f"{span}{told}: the time of {link('meetings', whole[0].event)}, which it is part of")
             )

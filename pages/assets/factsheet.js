@@ -31,9 +31,13 @@
     history.replaceState(history.state, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
   }
 
+  function ticked() {
+    return boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+  }
+
   function apply() {
     var actor = select.value;
-    var statuses = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    var statuses = ticked();
     var shown = 0;
     items.forEach(function (li) {
       var ok = statuses.indexOf(li.dataset.status) >= 0 &&
@@ -52,13 +56,13 @@
   }
   form.addEventListener("change", function () {
     apply();
-    remember(select.value, boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+    remember(select.value, ticked());
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   apply();
   // An address naming no such actor or status shows everyone, and says so by dropping it.
   if (params.has("actor") || params.has("status")) {
-    remember(select.value, boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+    remember(select.value, ticked());
   }
 })();
 
