@@ -26,7 +26,7 @@ from .history import History, HistoryMissing, history_for, plain_config, reposit
 from .loader import ContentFile, Document, ReadMany, load_content, load_document
 from .model import Site, build_site
 from .offline import write_site_zip
-from .parallel import can_fork, fork_map, workers
+from .parallel import can_fork, fork_map, share_map, workers
 from .render import RenderError, make_env, page_plan, render_page
 from .validate import FileCache, check_file, validate
 from .write import WriteStats, compacted, link_tree, swap_in, sync_tree
@@ -183,38 +183,30 @@ def checked_then_modelled(
     return site
 
 
-def reader(checked: FileCache) -> ReadMany:
+def reader(checked: FileCache, first: Callable[[], None] | None = None) -> ReadMany:
     """A ``read_many`` for load_content that reads and checks each file on every core for a large
-    sheet, and puts each file's own checks in ``checked`` for validate."""
+    sheet, and puts each file's own checks in ``checked`` for validate. ``first``: other work for
+    this process, done before it reads any file while the workers start reading (it is done
+    once, when the files are read)."""
 
     def read_many(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None]]:
         n = workers() if len(files) >= PARALLEL_FROM else 1
-        places = _shares(len(files), n)
-        shares = fork_map(_read_and_check, [[files[k] for k in share] for share in places])
-        out: list[tuple[Document | None, Problem | None]] = [(None, None)] * len(files)
-        for share, results in zip(places, shares, strict=True):
-            for k, (doc, problem, own) in zip(share, results, strict=True):
-                out[k] = (doc, problem)
+        # Every process takes the next few files as it becomes free: the work evens out, whatever
+        # ``first`` costs; a worker pickles each batch to send it here, where it is unpickled
+        # between this process's own batches.
+        size = max(READ_BATCH, -(-len(files) // 1000))
+        batches = [files[k : k + size] for k in range(0, len(files), size)]
+        out: list[tuple[Document | None, Problem | None]] = []
+        for results in share_map(_read_and_check, batches, n, first):
+            for doc, problem, own in results:
+                out.append((doc, problem))
                 checked.update(own)
         return out
 
     return read_many
 
 
-# A worker also pickles what it read and checked to send it here (about a fifth of the time it
-# took), and this process unpickles it after reading its own share: it takes a larger share.
-OWN_SHARE = 1.2
-
-
-def _shares(count: int, n: int) -> list[list[int]]:
-    """``range(count)`` dealt out, interleaved, into ``n`` shares, the last (this process's)
-    ``OWN_SHARE`` times as large as each of the others."""
-    weights = [1.0] * (n - 1) + [OWN_SHARE if n > 1 else 1.0]
-    shares: list[list[int]] = [[] for _ in range(n)]
-    for k in range(count):
-        least = min(range(n), key=lambda i: (len(shares[i]) + 1) / weights[i])
-        shares[least].append(k)
-    return shares
+READ_BATCH = 64  # files a process reads at a time (about 20 ms of work at 10,000 meetings)
 
 
 def _read_and_check(files: list[ContentFile]) -> list[tuple[Document | None, Problem | None, FileCache]]:

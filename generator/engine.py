@@ -97,20 +97,31 @@ def _before_pages(config: Any, clean_site: bool, expected: Iterable[str] = ()) -
     plugin events, the site folder cleaned (if asked), the files of docs/ (and ``expected``,
     docs/ paths not written yet, in normal form) and of the theme, and the theme's template environment
     (``on_env`` comes once the navigation is read)."""
+    config, env = _configured(config, clean_site)
+    return config, _files(config, env, expected), env
+
+
+def _configured(config: Any, clean_site: bool) -> tuple[Any, Any]:
+    """The first part of :func:`_before_pages`: the plugin events before the files, and the theme's
+    template environment (made from the configuration alone, so it may come before the files)."""
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     if clean_site:
         _module("utils").clean_directory(config.site_dir)
+    return config, config.theme.get_env()
+
+
+def _files(config: Any, env: Any, expected: Iterable[str] = ()) -> Any:
+    """The second part of :func:`_before_pages`: the files of docs/, ``expected`` and the theme."""
     files_mod = _module("structure.files")
     files = files_mod.get_files(config)
     for rel in expected:  # in normal form: looked up in the file list's index, not through PurePath
         if rel not in files.src_uris:
             files.append(_new_file(config, rel))
-    env = config.theme.get_env()
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     files_mod.set_exclusions(files, config)
-    return config, files, env
+    return files
 
 
 def _new_file(config: Any, rel: str) -> Any:
@@ -397,6 +408,52 @@ class EngineError(Exception):
     """The site's configuration cannot be loaded."""
 
 
+def _stamp(paths: Iterable[Path]) -> list[tuple[str, int, int]]:
+    """When each file under ``paths`` (files or folders) last changed, and its size."""
+    found = []
+    for path in paths:
+        found += [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    stamps = []
+    for file in found:
+        try:
+            info = file.stat()
+        except OSError:  # gone meanwhile: a change all the same
+            continue
+        stamps.append((str(file), info.st_mtime_ns, info.st_size))
+    return stamps
+
+
+class Loaded:
+    """The configuration and the theme's templates loaded ahead of an :class:`Engine` (a first start
+    does it while the content is read), as the engine would load them; used only if neither the
+    configuration file nor the theme's own folder has changed since."""
+
+    def __init__(
+        self, config_file: Path, docs_dir: Path, site_dir: Path, overrides: dict[str, str] | None = None
+    ) -> None:
+        self.args = (config_file, docs_dir, site_dir, overrides)
+        self.stamp = _stamp([config_file])  # before reading it: an edit after this is seen
+        # What the engine logs meanwhile is told when the engine starts with it (not at all if it
+        # is not used: the engine then loads the configuration again, and logs that).
+        self.records: list[logging.LogRecord] = []
+        with _captured(self.records):
+            config = load(config_file, docs_dir, site_dir, overrides, strict=False)
+            self.lazy = _known_plugins(config)
+            self.theme = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+            self.stamp += _stamp(self.theme)
+            self.config, self.env = _configured(config, clean_site=False)
+            if self.lazy:  # see Engine: only with plugins known here
+                compile_templates(self.env, [PAGE_TEMPLATE])
+
+    def usable(self, *args: Any) -> bool:
+        return args == self.args and _stamp([self.args[0], *self.theme]) == self.stamp
+
+    def replay(self) -> None:
+        """Log what was logged while loading, as the engine would have when it started."""
+        for record in self.records:
+            logging.getLogger(record.name).handle(record)
+
+
 class Engine:
     """MkDocs' view of the site (config, files, navigation, theme), kept up to date as docs/ changes."""
 
@@ -408,20 +465,28 @@ class Engine:
         overrides: dict[str, str] | None = None,
         expected: Iterable[str] = (),
         make: Callable[[list[str]], None] | None = None,
+        loaded: Loaded | None = None,
     ) -> None:
         """``expected``: docs/ paths (in normal form, as the plan gives them) that are not written
         yet but will be (a first start without docs/), which ``make`` writes when asked; the
-        navigation's pages are asked for at once."""
-        exceptions = _module("exceptions")
-        try:
-            config = load(config_file, docs_dir, site_dir, overrides, strict=False)
-        except exceptions.MkDocsException as exc:
-            raise EngineError(f"{config_file.name}: {exc}") from None
-        # The files to come join MkDocs' file list when a page links to one or it is asked for
-        # (or written), rather than all at once: 27,000 at 10,000 meetings take a second or two.
-        # Only with plugins known to look at no file list of their own.
-        lazy = _known_plugins(config)
-        config, files, env = _before_pages(config, clean_site=False, expected=() if lazy else expected)
+        navigation's pages are asked for at once. ``loaded``: the configuration and theme loaded
+        ahead for these arguments (used if still up to date)."""
+        if loaded is not None and loaded.usable(config_file, docs_dir, site_dir, overrides):
+            config, env, lazy, compiled = loaded.config, loaded.env, loaded.lazy, loaded.lazy
+            loaded.replay()
+        else:
+            exceptions = _module("exceptions")
+            try:
+                config = load(config_file, docs_dir, site_dir, overrides, strict=False)
+            except exceptions.MkDocsException as exc:
+                raise EngineError(f"{config_file.name}: {exc}") from None
+            # The files to come join MkDocs' file list when a page links to one or it is asked for
+            # (or written), rather than all at once: 27,000 at 10,000 meetings take a second or two.
+            # Only with plugins known to look at no file list of their own.
+            lazy = _known_plugins(config)
+            config, env = _configured(config, clean_site=False)
+            compiled = False
+        files = _files(config, env, expected=() if lazy else expected)
         self.config = config
         self.files: Files = files
         self._expected: dict[str, None] = {}
@@ -440,7 +505,7 @@ class Engine:
             # worker, for a large sheet): else the first page asked for waits for it (0.4 s). Not
             # with a plugin (or hook) not known here: its on_env, which comes after the navigation,
             # may change how templates compile, and compiled templates are kept as they were.
-            if lazy:
+            if lazy and not compiled:
                 compile_templates(env, [PAGE_TEMPLATE])
             make(sorted(p for p in self._nav_sources() if not (docs_dir / p).exists()))
         self.nav = self._navigation()

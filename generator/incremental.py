@@ -41,7 +41,7 @@ from .export import FACTSHEET, dataset, export_plan
 from .history import plain_config
 from .loader import Content, ReadCache, ReadMany, load_content
 from .model import DatingCache, RecordCache, Site, build_site
-from .parallel import Started, give_way, start_forked, workers
+from .parallel import Sharing, give_way, start_sharing, workers
 from .render import Page, make_env, page_plan, render_page
 from .validate import AcrossCache, FileCache, validate
 from .write import WriteStats, remove_file, sync_tree, write_atomic
@@ -234,7 +234,7 @@ class Regenerator:
         self.early_seconds = 0.0  # and how long into the run
         # From prepare() to the end of the first run: the model, how to make each file, pages/.
         self.ahead: tuple[Site, dict[str, Callable[[Any], str]], dict[str, bytes]] | None = None
-        self.writing: Started | None = None  # a worker writing files ahead (see prepare)
+        self.writing: Sharing | None = None  # workers writing files ahead (see prepare)
         self.written_ahead: set[str] = set()  # what it wrote
         # Asked between pages during a run that makes every page (the first, or after a template
         # changed), which takes a minute at 10,000 meetings: True when an edit is waiting, which
@@ -302,15 +302,18 @@ class Regenerator:
         """Collect the young garbage a run left (cycles made while rendering); the model is left alone."""
         gc.collect(1)
 
-    def prepare(self) -> list[str]:
+    def prepare(self, meanwhile: Callable[[], None] | None = None) -> list[str]:
         """Check the content and plan every file ahead of the first run; the docs/ paths it will write.
 
         Raises ValidationFailed like :meth:`run`. Until the first run has written
         them, :meth:`make_now` makes any of those files on demand (``serve``
         without docs/ from an earlier run: the pages asked for first come first).
+        ``meanwhile``: other work for this process, done while workers start
+        reading the content (see :func:`reader`).
         """
         with collector_paused():
-            site = self._model(None, read_many=reader(self.checks))  # on every core for a large sheet
+            # On every core for a large sheet.
+            site = self._model(None, read_many=reader(self.checks, first=meanwhile))
             env = make_env(self.project.path("templates"))
             made = {path: make for path, make, _ in self._jobs(site, env)}
             own = hand_written(self.project, {path: b"" for path in made})
@@ -327,16 +330,21 @@ class Regenerator:
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             nav = set()  # the engine says what is wrong with mkdocs.yml
         ahead = sorted(p for p in nav if p in made)
-        if ahead and len(made) >= PARALLEL_FROM and workers() > 1:
-            self.writing = start_forked(self._write_now, ahead)
+        if ahead and len(made) >= PARALLEL_FROM:
+            # This process joins in once MkDocs is ready for them (make_now): each takes the next.
+            self.writing = start_sharing(self._write_one, ahead, workers())
         return [*made, FACTSHEET, *own]
+
+    def _write_one(self, rel: str) -> str:
+        self._write_now([rel])
+        return rel
 
     def _written_ahead(self) -> set[str]:
         """What the worker started by prepare() wrote, once it has ended (nothing if it failed)."""
         writing, self.writing = self.writing, None
         if writing is not None:
             try:
-                self.written_ahead = set(writing.result())
+                self.written_ahead = set(writing.finish())
             except Exception:  # whatever stopped it: those files are made here when asked for
                 self.written_ahead = set()
         return self.written_ahead

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import Project, config_overrides
-from .engine import Engine, SearchEntries
+from .engine import Engine, Loaded, SearchEntries
 from .write import compact_html
 
 Report = Callable[[str], None]
@@ -133,6 +133,32 @@ class Response:
         self.headers.setdefault("Content-Type", _content_type(path))
 
 
+class Ahead:
+    """A preview's scratch folder, and its engine's configuration and theme loaded ahead by
+    :meth:`load` (a first start does it while the content is read, on a core that is free)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.work = Path(tempfile.mkdtemp(prefix="factsheet-preview-"))
+        self.loaded: Loaded | None = None
+
+    def load(self) -> None:
+        config, docs, site, overrides = _engine_args(self.project, self.work)
+        try:
+            docs.mkdir(exist_ok=True)  # the engine wants it there (empty, it is no earlier run's pages)
+            self.loaded = Loaded(config, docs, site, overrides)
+        except Exception:  # the engine loads it again when it starts, and says what is wrong
+            self.loaded = None
+
+    def discard(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _engine_args(project: Project, work: Path) -> tuple[Path, Path, Path, dict[str, str]]:
+    # With what `build` adds to mkdocs.yml (repository, site address): a served page is the built one.
+    return project.path("config"), project.path("docs"), work / "site", config_overrides(project)
+
+
 class Preview:
     """The site as the browser sees it while editing: pages built on demand, search in the background."""
 
@@ -142,13 +168,16 @@ class Preview:
         report: Report,
         expected: Iterable[str] = (),
         make: Callable[[list[str]], None] | None = None,
+        ahead: Ahead | None = None,
     ) -> None:
         """``expected``: docs/ paths not written yet (a first start without docs/), which ``make``
-        writes when they are asked for, until they are all there."""
+        writes when they are asked for, until they are all there. ``ahead``: the scratch folder
+        and what was loaded ahead (the preview removes the folder when it stops or fails)."""
         self.project, self.report = project, report
         self.expected, self.make = list(expected), make
         self.lock = threading.Lock()  # the engine and the caches below
-        self.work = Path(tempfile.mkdtemp(prefix="factsheet-preview-"))
+        self.work = ahead.work if ahead else Path(tempfile.mkdtemp(prefix="factsheet-preview-"))
+        self.loaded = ahead.loaded if ahead else None
         try:
             self.engine = self._engine()
         except BaseException:
@@ -177,14 +206,10 @@ class Preview:
         self.search_wanted.set()
 
     def _engine(self) -> Engine:
-        # With what `build` adds to mkdocs.yml (repository, site address): a served page is the built one.
+        loaded, self.loaded = self.loaded, None  # once: a reload loads the configuration afresh
+        config, docs, site, overrides = _engine_args(self.project, self.work)
         return Engine(
-            self.project.path("config"),
-            self.project.path("docs"),
-            self.work / "site",
-            overrides=config_overrides(self.project),
-            expected=self.expected,
-            make=self.make,
+            config, docs, site, overrides=overrides, expected=self.expected, make=self.make, loaded=loaded
         )
 
     # --- answering requests --------------------------------------------------------------------

@@ -33,7 +33,7 @@ from .engine import EngineError
 from .errors import ValidationFailed, format_problems
 from .incremental import INCOMPLETE, Regenerator, Superseded
 from .parallel import giving_way
-from .preview import Preview
+from .preview import Ahead, Preview
 from .render import RenderError
 from .write import WriteStats
 
@@ -168,18 +168,25 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     # docs/ as an earlier run left it; not when a first start was stopped before it had made everything
     earlier = docs.is_dir() and any(docs.iterdir()) and not (docs / INCOMPLETE).exists()
     expected: list[str] = []
+    ahead: Ahead | None = None
     if not earlier:  # nothing to show yet: check the content, then make pages as they are asked for
+        ahead = Ahead(project)
         try:
             # The model is long-lived: left in the cyclic collector's reach, the collector walks
             # it again and again while the engine's view of the site is loaded (about 2 s at 10,000
-            # meetings), starting as soon as it is turned back on.
+            # meetings), starting as soon as it is turned back on. MkDocs' configuration and theme
+            # are loaded while workers start reading the content.
             with long_lived_objects():
-                expected = regenerator.prepare()
+                expected = regenerator.prepare(meanwhile=ahead.load)
         except ValidationFailed as exc:
+            ahead.discard()
             report(format_problems(exc.problems, "text"))
             raise BuildFailed("fix the problems above, then run serve again") from None
+        except BaseException:
+            ahead.discard()
+            raise
     try:
-        preview = Preview(project, report, expected, regenerator.make_now if expected else None)
+        preview = Preview(project, report, expected, regenerator.make_now if expected else None, ahead)
     except EngineError as exc:
         raise BuildFailed(str(exc)) from None
     try:

@@ -134,4 +134,11 @@ def count_spawns(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(func, item)
 
     monkeypatch.setattr(parallel, "_spawn", counting)
+    sharing = parallel.Sharing._spawn
+
+    def counting_sharing(self):  # type: ignore[no-untyped-def]
+        spawned.append(1)
+        return sharing(self)
+
+    monkeypatch.setattr(parallel.Sharing, "_spawn", counting_sharing)
     return spawned

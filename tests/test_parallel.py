@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,82 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
         fork_map(_die, [1, 2])
 
 
+def _pid_start_and_square(x: int) -> tuple[int, float, int]:
+    start = time.monotonic()
+    time.sleep(0.01)
+    return os.getpid(), start, x * x
+
+
+def test_share_map_keeps_order_and_this_process_joins_after_its_own_work() -> None:
+    ended: list[float] = []
+
+    def first() -> None:
+        time.sleep(0.3)  # meanwhile the worker takes the items, one after another
+        ended.append(time.monotonic())
+
+    results = parallel.share_map(_pid_start_and_square, list(range(60)), 2, first)
+    assert [r[2] for r in results] == [x * x for x in range(60)]
+    here = [r for r in results if r[0] == os.getpid()]
+    there = [r for r in results if r[0] != os.getpid()]
+    assert len(ended) == 1 and len({r[0] for r in there}) == 1
+    assert len(there) >= 10  # the worker started while ``first`` ran
+    assert all(r[1] >= ended[0] for r in here)  # this process took none before ``first`` was done
+    assert here  # and then took its turn
+    assert parallel.share_map(_pid_start_and_square, [], 2) == []
+
+
+def _slow_then_fail_on_two(x: int) -> int:
+    if x == 2:
+        raise ValueError(f"bad item {x}")
+    return x
+
+
+def test_share_map_raises_a_workers_error_here_and_leaves_no_worker() -> None:
+    def later() -> None:
+        time.sleep(0.3)  # the worker meets item 2 first
+
+    with pytest.raises(ValueError, match="bad item 2"):
+        parallel.share_map(_slow_then_fail_on_two, [0, 1, 2, 3, 4], 2, later)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every worker waited for
+
+
+def test_share_map_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(WorkerDied, match="exit status"):
+        parallel.share_map(_die, [1, 2], 2, lambda: time.sleep(0.3))
+
+
+def _unpicklable(x: int) -> object:
+    return threading.Lock() if x == 0 else x
+
+
+def test_share_map_a_result_that_cannot_be_sent_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="pickle"):
+        parallel.share_map(_unpicklable, [0, 1], 2, lambda: time.sleep(0.3))
+
+
+def test_share_map_an_error_here_stops_the_workers() -> None:
+    parent = os.getpid()
+
+    def fail_here(x: int) -> int:
+        if os.getpid() == parent:
+            raise KeyError("here")
+        time.sleep(10)  # a worker still busy is stopped, not waited for
+        return x
+
+    start = time.monotonic()
+    with pytest.raises(KeyError, match="here"):
+        parallel.share_map(fail_here, [1, 2, 3], 2)
+    assert time.monotonic() - start < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_share_map_takes_at_most_a_pipe_page_of_items() -> None:
+    with pytest.raises(ValueError, match="at most 1024 items"):
+        parallel.share_map(_pid_start_and_square, list(range(1025)), 2)
+
+
 def test_no_fork_while_another_thread_runs() -> None:
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
@@ -59,6 +136,9 @@ def test_no_fork_while_another_thread_runs() -> None:
         assert not parallel.can_fork()
         results = fork_map(_pid_and_square, [1, 2, 3])
         assert {r[0] for r in results} == {os.getpid()}
+        ran: list[int] = []
+        shared = parallel.share_map(_pid_and_square, [1, 2, 3], 2, lambda: ran.append(1))
+        assert {r[0] for r in shared} == {os.getpid()} and ran == [1]
     finally:
         stop.set()
         thread.join()
@@ -96,6 +176,7 @@ def _sample() -> Project:
 def test_shared_out_generation_is_byte_identical(monkeypatch: pytest.MonkeyPatch) -> None:
     one = generate_files(_sample())
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)  # the sample is small: force sharing
+    monkeypatch.setattr(build_module, "READ_BATCH", 4)  # and read a few files at a time
     monkeypatch.setenv("FACTSHEET_WORKERS", "3")
     spawned = count_spawns(monkeypatch)
     shared = generate_files(_sample())
@@ -117,6 +198,7 @@ def test_shared_out_checking_reports_the_same_problems(
     with pytest.raises(ValidationFailed) as serial:
         build_module.check(project)
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module, "READ_BATCH", 4)
     monkeypatch.setenv("FACTSHEET_WORKERS", "2")
     with pytest.raises(ValidationFailed) as shared:
         build_module.check(project)
@@ -135,6 +217,7 @@ def test_checks_across_files_alongside_the_model(tmp_path: Path, monkeypatch: py
 
     project = copy_sample(tmp_path / "p")
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module, "READ_BATCH", 4)
     monkeypatch.setenv("FACTSHEET_WORKERS", "2")
     spawned = count_spawns(monkeypatch)
     fine = build_module.check(project)
@@ -157,25 +240,12 @@ def test_checks_across_files_alongside_the_model(tmp_path: Path, monkeypatch: py
     assert [p.text() for p in shared.value.problems] == [p.text() for p in serial.value.problems]
 
 
-@pytest.mark.parametrize(("count", "n"), [(0, 2), (1, 2), (13_000, 2), (1_001, 3), (5, 1)])
-def test_files_are_dealt_out_with_a_larger_share_here(count: int, n: int) -> None:
-    shares = build_module._shares(count, n)
-    assert len(shares) == n
-    assert sorted(k for share in shares for k in share) == list(range(count))  # each file once
-    assert all(share == sorted(share) for share in shares)
-    if count >= 1_000 and n > 1:  # this process's (the last) share is OWN_SHARE times the others'
-        others = [len(share) for share in shares[:-1]]
-        assert max(others) - min(others) <= 1
-        assert abs(len(shares[-1]) / others[0] - build_module.OWN_SHARE) < 0.01
-        # interleaved: every stretch of the files is shared out (kinds of file are read alike)
-        assert all(any(k < count // 10 for k in share) for share in shares)
-
-
 def test_a_first_start_has_a_worker_write_the_navigation_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While serve loads MkDocs, a worker writes the pages the navigation names; they are not made
-    again when MkDocs asks for them, and they are the pages the first run makes."""
+    """While serve loads MkDocs, a worker writes the pages the navigation names, and this process
+    joins in when MkDocs asks for them; none is made twice, and they are the pages the first run
+    makes."""
     from generator import incremental
     from generator.engine import nav_paths
     from generator.history import plain_config
@@ -186,6 +256,7 @@ def test_a_first_start_has_a_worker_write_the_navigation_pages(
     shutil.rmtree(project.path("docs"), ignore_errors=True)
     monkeypatch.setattr(incremental, "PARALLEL_FROM", 1)
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module, "READ_BATCH", 4)
     monkeypatch.setenv("FACTSHEET_WORKERS", "2")
     spawned = count_spawns(monkeypatch)
     regen = incremental.Regenerator(project)
@@ -196,11 +267,16 @@ def test_a_first_start_has_a_worker_write_the_navigation_pages(
     made = regen.ahead[1]
     nav = sorted(p for p in nav_paths(plain_config(project.path("config"))["nav"]) if p in made)
     assert "index.md" in nav and len(nav) > 3
-    again: list[str] = []
-    for path in nav:  # made here again only if the worker did not write it
-        made[path] = lambda s, path=path, make=made[path]: again.append(path) or make(s)  # type: ignore[misc]
+    here: list[str] = []
+    for path in nav:  # made here when this process takes it (the worker's copy does not see this)
+        made[path] = lambda s, path=path, make=made[path]: here.append(path) or make(s)  # type: ignore[misc]
+    time.sleep(0.5)  # MkDocs loading: the worker goes on meanwhile
     regen.make_now(nav)
-    assert again == [] and regen.written_ahead == set(nav)
+    assert regen.written_ahead == set(nav) and len(here) == len(set(here))
+    assert len(here) < len(nav)  # the worker wrote the others
+    made_here = list(here)
+    regen.make_now(nav)
+    assert here == made_here  # not made again
     docs = project.path("docs")
     written = {p: (docs / p).read_bytes() for p in nav}
     stats = regen.run()  # the first run: the same pages, so not written again
@@ -220,6 +296,7 @@ def test_runs_after_the_first_reuse_the_checks_across_files(
 
     project = copy_sample(tmp_path / "p")
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module, "READ_BATCH", 4)
     monkeypatch.setenv("FACTSHEET_WORKERS", "2")
     spawned = count_spawns(monkeypatch)
     regen = Regenerator(project)

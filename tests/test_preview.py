@@ -331,6 +331,96 @@ def test_a_first_start_without_docs_makes_each_page_when_it_is_asked_for(
         live.preview.stop()
 
 
+def _loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A list that grows by the configuration file's text each time the engine loads it."""
+    from generator import engine
+
+    loads: list[str] = []
+    real = engine.load
+
+    def counting(config_file: Path, *args: Any, **kwargs: Any) -> Any:
+        loads.append(config_file.read_text(encoding="utf-8"))
+        return real(config_file, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "load", counting)
+    return loads
+
+
+def test_a_first_start_loads_the_engine_while_the_content_is_read(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without docs/, MkDocs' configuration and theme are loaded while the content is read (on a
+    core the reading leaves free), once; what that logs is told when the engine starts, and the
+    pages are those of an engine loaded then."""
+    from generator.engine import Loaded
+
+    config = sample.path("config")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\nfactsheet_unknown_setting: 1\n", encoding="utf-8"
+    )
+    shutil.rmtree(sample.path("docs"), ignore_errors=True)
+    pages: dict[str, list[str]] = {}
+    for way in ("ahead", "at the start"):
+        shutil.rmtree(sample.path("docs"), ignore_errors=True)
+        loads = _loads(monkeypatch)
+        regenerator = Regenerator(sample)
+        ahead = preview_module.Ahead(sample)
+        caplog.clear()
+        expected = regenerator.prepare(meanwhile=ahead.load if way == "ahead" else None)
+        assert not [r for r in caplog.records if r.name.startswith("mkdocs")]  # nothing told yet
+        assert isinstance(ahead.loaded, Loaded) == (way == "ahead")
+        assert len(loads) == (1 if way == "ahead" else 0)
+        preview = Preview(sample, [].append, expected, regenerator.make_now, ahead)
+        try:
+            assert len(loads) == 1  # not loaded again
+            told = [r.getMessage() for r in caplog.records if "factsheet_unknown_setting" in r.getMessage()]
+            assert len(told) == 1  # MkDocs' warning about the setting, once, now
+            urls = ("/", "/" + MEETING_PAGE[:-3] + ".html")
+            pages[way] = [without_live_reload(preview.get(url).body.decode()) for url in urls]
+        finally:
+            preview.stop()
+        assert not ahead.work.exists()
+    assert pages["ahead"] == pages["at the start"]
+
+
+def test_a_configuration_changed_or_broken_while_the_content_is_read_is_loaded_again(
+    sample: Project, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from generator.engine import EngineError
+
+    config = sample.path("config")
+    text = config.read_text(encoding="utf-8")
+    assert "site_name: " in text
+    shutil.rmtree(sample.path("docs"), ignore_errors=True)
+    loads = _loads(monkeypatch)
+    regenerator = Regenerator(sample)
+    ahead = preview_module.Ahead(sample)
+
+    def edited_meanwhile() -> None:
+        ahead.load()
+        config.write_text(text.replace("site_name: ", "site_name: Renamed ", 1), encoding="utf-8")
+
+    expected = regenerator.prepare(meanwhile=edited_meanwhile)
+    preview = Preview(sample, [].append, expected, regenerator.make_now, ahead)
+    try:
+        assert len(loads) == 2 and "Renamed" in loads[1]
+        assert "Renamed " in preview.get("/").body.decode()
+    finally:
+        preview.stop()
+
+    assert "use_directory_urls: false" in text
+    broken = text.replace("use_directory_urls: false", "use_directory_urls: sometimes")  # not yes or no
+    config.write_text(broken, encoding="utf-8")
+    shutil.rmtree(sample.path("docs"), ignore_errors=True)
+    regenerator, ahead = Regenerator(sample), preview_module.Ahead(sample)
+    caplog.clear()
+    expected = regenerator.prepare(meanwhile=ahead.load)
+    assert ahead.loaded is None and not [r for r in caplog.records if r.name.startswith("mkdocs")]
+    with pytest.raises(EngineError, match=r"mkdocs\.yml"):
+        Preview(sample, [].append, expected, regenerator.make_now, ahead)
+    assert not ahead.work.exists()
+
+
 def test_after_a_first_start_a_removed_page_stays_removed_when_the_configuration_reloads(
     sample: Project,
 ) -> None:
