@@ -152,7 +152,6 @@ class Sharing:
         if len(items) > _MAX_ITEMS:
             raise ValueError(f"at most {_MAX_ITEMS} items can be shared out, not {len(items)}")
         self.func, self.items = func, items
-        self._queue = -1
         self.results: dict[int, Any] = {}
         self.errors: dict[int, BaseException] = {}
         self.children: list[tuple[int, int, Any]] = []  # pid, notice pipe, scratch file
@@ -297,7 +296,12 @@ def share_map(
     process takes any, while the workers start on them."""
     sharing = start_sharing(func, items, processes)
     if first is not None:
-        first()
+        try:
+            first()
+        except BaseException:
+            if sharing is not None:
+                sharing._stop()  # no worker left behind
+            raise
     if sharing is None:
         return [func(item) for item in items]
     return sharing.finish()

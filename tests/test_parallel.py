@@ -123,6 +123,16 @@ def test_share_map_an_error_here_stops_the_workers() -> None:
         os.waitpid(-1, os.WNOHANG)
 
 
+def test_share_map_an_error_in_the_work_done_first_stops_the_workers() -> None:
+    def first() -> None:
+        raise KeyError("first")
+
+    with pytest.raises(KeyError, match="first"):
+        parallel.share_map(_pid_start_and_square, list(range(500)), 2, first)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
 def test_share_map_takes_at_most_a_pipe_page_of_items() -> None:
     with pytest.raises(ValueError, match="at most 1024 items"):
         parallel.share_map(_pid_start_and_square, list(range(1025)), 2)
