@@ -146,3 +146,45 @@
     box.parentNode.insertBefore(note, box);
   });
 })();
+
+// Search: of several words, a page must hold every one the reader has finished typing, as on
+// Wikipedia. Material's search matches any of them and lets each match the start of a word, so
+// "Kim Jong Un" ranked pages that only have a word starting "un" (United, University) above the
+// meetings with Kim. Every word but the last (which may still be being typed, and still matches
+// the start of a word) is sent marked as required. Words the index leaves out (its English stop
+// words) stay optional, or no page could match; a query using Material's own operators ("…", +,
+// -, ~, ^, :, *) is left as typed. Queries reach Material's search worker as messages
+// {type: 2, data: text}; anything else passes untouched.
+(function () {
+  var Worker = window.Worker;  // on file://, the iframe shim that stands in for workers
+  if (!Worker || !Worker.prototype || !Worker.prototype.postMessage) return;
+  var QUERY = 2;
+  var LEFT_OUT = {};
+  ("a able about across after all almost also am among an and any are as at be because been but " +
+   "by can cannot could dear did do does either else ever every for from get got had has have he " +
+   "her hers him his how however i if in into is it its just least let like likely may me might " +
+   "most must my neither no nor not of off often on only or other our own rather said say says " +
+   "she should since so some than that the their them then there these they this tis to too twas " +
+   "us wants was we were what when where which while who whom why will with would yet you your")
+    .split(" ").forEach(function (w) { LEFT_OUT[w] = true; });
+  var WORD = /^[\p{L}\p{N}]+$/u;
+
+  function required(text) {
+    if (/["+\-~^:*]/.test(text)) return text;
+    var words = text.trim().split(/\s+/);
+    return words.map(function (w, i) {
+      var finished = i < words.length - 1;
+      return finished && WORD.test(w) && !LEFT_OUT[w.toLowerCase()] ? "+" + w : w;
+    }).join(" ");
+  }
+
+  var send = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message) {
+    if (message && message.type === QUERY && typeof message.data === "string") {
+      var args = Array.prototype.slice.call(arguments);
+      args[0] = { type: QUERY, data: required(message.data) };
+      return send.apply(this, args);
+    }
+    return send.apply(this, arguments);
+  };
+})();
