@@ -152,9 +152,17 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
                 year_x = left + width * start[int(b.key)] / length
                 x0 = year_x + width * (first - 1) / 12 / length + 2
                 span = max(width * (last - first + 1) / 12 / length - 4, 2 * r)
+                # Half as tall as a dot of as many events: a month's dot where the bar begins reads
+                # as a dot on a bar, not as one shape with a tail. Its target reaches a fingertip
+                # (24 px) above and below it where the chart is narrowed to a phone (two thirds).
+                hits.append(
+                    f'{link[:-1]} tabindex="-1" aria-hidden="true">'
+                    f'<rect class="fs-hit" x="{x0:.1f}" y="{y - 20:.1f}" width="{span:.1f}" height="40">'
+                    f"{title}</rect></a>"
+                )
                 shape = (
-                    f'<rect class="fs-dot fs-year-span fs-status--{status}" x="{x0:.1f}" y="{y - r:.1f}" '
-                    f'width="{span:.1f}" height="{2 * r:.1f}" rx="{r:.1f}">{title}</rect>'
+                    f'<rect class="fs-dot fs-year-span fs-status--{status}" x="{x0:.1f}" y="{y - r / 2:.1f}" '
+                    f'width="{span:.1f}" height="{r:.1f}" rx="{r / 2:.1f}">{title}</rect>'
                 )
             else:
                 x = _x(b.key, start, length, left, width)
@@ -198,7 +206,7 @@ def timeline_key(site: Site) -> str:
     if any(len(b.key) == 4 for b in buckets):
         shapes += (
             "; a bar "
-            + swatch('<rect x="1" y="3.5" width="30" height="7" rx="3.5" fill-opacity=".35"/>', 32)
+            + swatch('<rect x="1" y="5.25" width="30" height="3.5" rx="1.75" fill-opacity=".55"/>', 32)
             + " spans the months of a year that events the articles place no closer may have begun in"
         )
     return (

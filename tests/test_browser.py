@@ -555,6 +555,50 @@ _MOVED_BY_TARGETS = """() => {
     .filter(x => x[1] !== x[2]); }"""
 
 
+_CHART_TAPS = """() => {
+  const open = (x, y) => {
+    const el = document.elementFromPoint(x, y);
+    const a = el && el.closest("a");
+    return a ? a.getAttribute("href") : null;
+  };
+  const out = [];
+  for (const shape of document.querySelectorAll(".fs-timeline .fs-dot")) {
+    const href = shape.closest("a").getAttribute("href");
+    shape.scrollIntoView({block: "center", inline: "center"});
+    const r = shape.getBoundingClientRect();
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const bar = shape.tagName === "rect";
+    let above = null;  // a bar: somewhere along it, 12 px above its middle (a fingertip's reach)
+    if (bar) {
+      for (let x = r.left + 1; x < r.right - 1 && above !== href; x += 2) above = open(x, cy - 12);
+    }
+    out.push({href, bar, height: r.height, centre: open(cx, cy), above});
+  }
+  return out;
+}"""
+
+
+def test_every_mark_of_the_chart_opens_its_dates_on_a_phone(browser: object, http_base: str) -> None:
+    """A tap on a dot or a bar of the chronology's chart opens the page of its month or year; a
+    bar (events known only to be within a year) is thinner than a dot of as many events, so a
+    month's dot where it begins still reads as a dot, and its target reaches a fingertip above
+    and below it."""
+    reader = Reader(browser, http_base, offline=False)
+    try:
+        reader.page.set_viewport_size({"width": 390, "height": 844})
+        reader.open("timeline.html")
+        marks = reader.page.evaluate(_CHART_TAPS)
+        assert any(m["bar"] for m in marks) and any(not m["bar"] for m in marks)
+        assert [m for m in marks if m["centre"] != m["href"]] == []
+        bars = [m for m in marks if m["bar"]]
+        assert [m for m in bars if m["above"] != m["href"]] == []
+        dots = {round(m["height"]) for m in marks if not m["bar"]}
+        assert all(m["height"] < min(dots) for m in bars), (bars, dots)
+    finally:
+        reader.page.close()
+    assert reader.errors == []
+
+
 def test_the_way_to_the_evidence_is_big_enough_to_tap_on_a_phone(
     browser: object, http_base: str, site: Site
 ) -> None:
