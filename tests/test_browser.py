@@ -12,7 +12,6 @@ import functools
 import http.server
 import re
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -170,26 +169,6 @@ def test_search_finds_the_page_of_a_year_or_month(reader: Reader, site: Site, pr
     reader.open("index.html")
     hrefs = reader.search(format_date(key))
     assert _page(hrefs[0]).endswith(f"dates/{key}.html"), (key, hrefs[:5])
-
-
-def test_search_for_several_words_lists_pages_with_every_finished_word(
-    reader: Reader, site: Site, project: Project
-) -> None:
-    """Of several words, a result holds every one but the last (which may still be being typed):
-    "Kim Jong Un" no longer ranks Yonsei University, the Ministry of Unification or the Soviet
-    Union (a word starting "un", nothing else) above the meetings with Kim. A word the index
-    leaves out ("said") is not required, or nothing would match."""
-    reader.open("index.html")
-    hrefs = [_page(h) for h in reader.search("Kim Jong Un")]
-    assert hrefs[0].endswith(f"actors/{_actor_id(site, 'Kim Jong Un')}.html"), hrefs[:5]
-    shown = reader.page.url
-    for href in dict.fromkeys(hrefs):
-        rel = urllib.parse.urljoin(shown, href)[len(reader.base) + 1 :]
-        text = (project.path("site") / rel).read_text(encoding="utf-8").lower()
-        assert "kim" in text and "jong" in text, rel
-    assert len(hrefs) >= 5  # the meetings with Kim, not only his page
-    hrefs = [_page(h) for h in reader.search("Putin said")]
-    assert hrefs[0].endswith(f"actors/{_actor_id(site, 'Vladimir Putin')}.html"), hrefs[:5]
 
 
 def test_search_for_a_figure_finds_the_facts_not_the_editors_pages(reader: Reader, site: Site) -> None:
