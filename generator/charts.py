@@ -127,9 +127,9 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
         # would claim July, and hide July's dot. Larger dots go behind smaller ones, so that a month
         # next to a busier one still shows (and takes its own taps).
         in_row = (b for b in buckets if b.status == status)
-        # A larger, invisible circle around each month's dot is a target a finger can hit (with the
-        # dot's tooltip). They all lie under every dot: else one dot's target would cover its
-        # neighbour's dot.
+        # Around each mark (a month's dot, a year's bar), a larger invisible one is a target a finger
+        # can hit (with the mark's tooltip). They all lie under every mark: else one dot's target
+        # would cover its neighbour's dot.
         hits: list[str] = []
         shapes: list[str] = []
         for b in sorted(in_row, key=lambda b: (len(b.key), -len(b.meetings), b.key)):
@@ -155,10 +155,9 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
                 # Half as tall as a dot of as many events: a month's dot where the bar begins reads
                 # as a dot on a bar, not as one shape with a tail. Its target reaches a fingertip
                 # (24 px) above and below it where the chart is narrowed to a phone (two thirds).
-                hits.append(
-                    f'{link[:-1]} tabindex="-1" aria-hidden="true">'
+                target = (
                     f'<rect class="fs-hit" x="{x0:.1f}" y="{y - 20:.1f}" width="{span:.1f}" height="40">'
-                    f"{title}</rect></a>"
+                    f"{title}</rect>"
                 )
                 shape = (
                     f'<rect class="fs-dot fs-year-span fs-status--{status}" x="{x0:.1f}" y="{y - r / 2:.1f}" '
@@ -166,15 +165,14 @@ def timeline_svg(site: Site, url: Url, filterable: bool = False) -> str:
                 )
             else:
                 x = _x(b.key, start, length, left, width)
-                hits.append(
-                    f'{link[:-1]} tabindex="-1" aria-hidden="true">'
-                    f'<circle class="fs-hit" cx="{x:.1f}" cy="{y:.1f}" r="{max(r, 16):.1f}">'
-                    f"{title}</circle></a>"
+                target = (
+                    f'<circle class="fs-hit" cx="{x:.1f}" cy="{y:.1f}" r="{max(r, 16):.1f}">{title}</circle>'
                 )
                 shape = (
                     f'<circle class="fs-dot fs-status--{status}" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}">'
                     f"{title}</circle>"
                 )
+            hits.append(f'{link[:-1]} tabindex="-1" aria-hidden="true">{target}</a>')
             shapes.append(f"{link}{shape}</a>")
         out.extend(hits + shapes)
     out.append("</svg>")

@@ -177,9 +177,8 @@ class Preview:
         self.expected, self.make = list(expected), make
         self.lock = threading.Lock()  # the engine and the caches below
         self.work = ahead.work if ahead else Path(tempfile.mkdtemp(prefix="factsheet-preview-"))
-        self.loaded = ahead.loaded if ahead else None
         try:
-            self.engine = self._engine()
+            self.engine = self._engine(ahead.loaded if ahead else None)
         except BaseException:
             shutil.rmtree(self.work, ignore_errors=True)
             raise
@@ -205,8 +204,8 @@ class Preview:
         self.stopping = threading.Event()
         self.search_wanted.set()
 
-    def _engine(self) -> Engine:
-        loaded, self.loaded = self.loaded, None  # once: a reload loads the configuration afresh
+    def _engine(self, loaded: Loaded | None = None) -> Engine:
+        """The engine; ``loaded``: what a first start loaded ahead (a reload loads it afresh)."""
         config, docs, site, overrides = _engine_args(self.project, self.work)
         return Engine(
             config, docs, site, overrides=overrides, expected=self.expected, make=self.make, loaded=loaded
