@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
+import json
 import re
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,6 +147,11 @@ def _page(href: str) -> str:
         ("Kim Jong Un", "Kim Jong Un"),
         ("Putin", "Vladimir Putin"),
         ("Πούτιν", "Vladimir Putin"),
+        # Names that start others: the page titled as typed comes first.
+        ("Russia", "Russia"),
+        ("United Nations", "United Nations"),
+        ("Ministry of Unification", "Ministry of Unification"),
+        ("Moon Jae-in", "Moon Jae-in"),  # "in", a stop word, is not counted
     ],
 )
 def test_search_finds_an_actor_by_any_spelling(reader: Reader, site: Site, query: str, actor: str) -> None:
@@ -153,7 +161,7 @@ def test_search_finds_an_actor_by_any_spelling(reader: Reader, site: Site, query
     assert _page(hrefs[0]).endswith(f"actors/{_actor_id(site, actor)}.html"), (query, hrefs[:5])
 
 
-@pytest.mark.parametrize("query", ["Wonsan", "Γουονσάν", "Vladivostok", "Phenian"])
+@pytest.mark.parametrize("query", ["Wonsan", "Γουονσάν", "Vladivostok", "Phenian", "Embassy of Russia"])
 def test_search_finds_a_place_by_any_spelling(reader: Reader, site: Site, query: str) -> None:
     """A place's page comes first for its name in English or as an article spells it."""
     place = next(p for p in site.places.values() if query in [p.name, *(n.name for n in p.other_names)])
@@ -169,6 +177,68 @@ def test_search_finds_the_page_of_a_year_or_month(reader: Reader, site: Site, pr
     reader.open("index.html")
     hrefs = reader.search(format_date(key))
     assert _page(hrefs[0]).endswith(f"dates/{key}.html"), (key, hrefs[:5])
+
+
+def _stop_words() -> set[str]:
+    """lunr's English stop words, as the theme's search worker has them."""
+    spec = importlib.util.find_spec("material")
+    assert spec and spec.origin
+    worker = next(Path(spec.origin).parent.glob("templates/assets/javascripts/workers/search.*.min.js"))
+    listed = re.search(r"generateStopWordFilter\(\[([^\]]*)\]\)", worker.read_text(encoding="utf-8"))
+    assert listed, worker
+    return set(re.findall(r'"([^"]*)"', listed.group(1)))
+
+
+def _words_held(project: Project, query: str) -> dict[str, tuple[int, int]]:
+    """Per page of the site, how many of ``query``'s words (stop words aside) it holds, each as the
+    start of a word anywhere in the page, and how many its own entry (title, opening, search
+    keywords) holds; read from the search index the way Material's search splits it: markup
+    apart, at its separator, in lower case."""
+    index = json.loads((project.path("site") / "search/search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    stop = _stop_words()
+    words = [w for w in separator.split(query.lower()) if w and w not in stop]
+    tokens: dict[str, set[str]] = {}
+    own: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        found = set()
+        for field in [doc.get("title", ""), doc.get("text", ""), *doc.get("tags", [])]:
+            for text in re.split(r"<[^>]*>", field):
+                found.update(t.lower() for t in separator.split(text) if t)
+        tokens.setdefault(_page(doc["location"]), set()).update(found)
+        if "#" not in doc["location"]:
+            own[doc["location"]] = found
+
+    def held(found: set[str]) -> int:
+        return sum(any(t.startswith(w) for t in found) for w in words)
+
+    return {page: (held(found), held(own.get(page, set()))) for page, found in tokens.items()}
+
+
+@pytest.mark.parametrize("query", ["Kim Jong Un", "Putin Vostochny", "Lavrov Wonsan", "Moon Jae-in"])
+def test_search_lists_pages_holding_more_of_the_words_first(
+    reader: Reader, project: Project, query: str
+) -> None:
+    """Of several words, a page holding more of them comes before one holding fewer, whatever
+    each word weighs alone, and of those holding as many, one whose title or opening holds more:
+    "Kim Jong Un" no longer lists Yonsei University or the Ministry of Unification (a word
+    starting "un", nothing else) above the meetings with Kim. Stop words are not counted: "in"
+    of "Moon Jae-in" would favour pages with a word starting "in"."""
+    held = _words_held(project, query)
+    reader.open("index.html")
+    shown = reader.page.url
+    pages = [urllib.parse.urljoin(shown, _page(h))[len(reader.base) + 1 :] for h in reader.search(query)]
+    order = [held[p] for p in pages]
+    assert order == sorted(order, reverse=True), list(zip(pages, order, strict=True))
+    assert order[0][0] == max(h for h, _ in held.values()), pages[:3]
+    assert len(pages) >= 5
+
+
+def test_search_counts_the_words_as_the_theme_leaves_them_out() -> None:
+    """The page's list of stop words is lunr's, as the theme's search worker has it."""
+    script = (REPO / "pages/assets/search-order.js").read_text(encoding="utf-8")
+    listed = script[script.index("var LEFT_OUT") : script.index('.split(" ")')]
+    assert set(" ".join(re.findall(r'"([^"]*)"', listed)).split()) == _stop_words()
 
 
 def test_search_for_a_figure_finds_the_facts_not_the_editors_pages(reader: Reader, site: Site) -> None:
