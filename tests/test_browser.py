@@ -648,6 +648,41 @@ def test_every_mark_of_the_chart_opens_its_dates_on_a_phone(browser: object, htt
     assert reader.errors == []
 
 
+def test_a_long_page_lists_its_sections_where_the_theme_shows_no_contents(
+    browser: object, http_base: str, site: Site, project: Project
+) -> None:
+    """Below 60em the theme shows a page's table of contents only in its drawer, and only for pages
+    in the navigation: a record page on a phone had none. There a long page lists its sections
+    under its title, and a tap on one goes to it; on a wide screen the theme's own table of
+    contents is shown instead. The list is not indexed by search."""
+    reader = Reader(browser, http_base, offline=False)
+    lavrov = f"actors/{_actor_id(site, 'Sergei Lavrov')}.html"
+    listed = "[...document.querySelectorAll('nav.fs-toc a')].map(a => a.getAttribute('href'))"
+    headings = "[...document.querySelectorAll('article h2[id]')].map(h => '#' + h.id)"
+    try:
+        reader.page.set_viewport_size({"width": 390, "height": 844})
+        reader.open(lavrov)
+        contents = reader.page.locator("nav.fs-toc")
+        assert contents.is_visible()
+        assert not reader.page.locator(".md-sidebar--secondary").is_visible()
+        sections = reader.page.evaluate(headings)
+        assert len(sections) >= 3 and reader.page.evaluate(listed) == sections
+        target = sections[-2]
+        contents.locator(f"a[href='{target}']").click()
+        reader.page.wait_for_function(f"location.hash === '{target}'")
+        top = reader.page.evaluate(f"document.getElementById('{target[1:]}').getBoundingClientRect().top")
+        assert 0 <= top < 200, top
+        reader.page.set_viewport_size({"width": 1280, "height": 900})
+        reader.open(lavrov)
+        assert not reader.page.locator("nav.fs-toc").is_visible()
+        assert reader.page.locator(".md-sidebar--secondary nav").is_visible()
+    finally:
+        reader.page.close()
+    assert reader.errors == []
+    index = json.loads((project.path("site") / "search/search_index.json").read_text(encoding="utf-8"))
+    assert not [d["location"] for d in index["docs"] if "Contents:" in d.get("text", "")]
+
+
 def test_the_way_to_the_evidence_is_big_enough_to_tap_on_a_phone(
     browser: object, http_base: str, site: Site
 ) -> None:
