@@ -672,6 +672,21 @@ def test_a_long_page_lists_its_sections_where_the_theme_shows_no_contents(
         reader.page.wait_for_function(f"location.hash === '{target}'")
         top = reader.page.evaluate(f"document.getElementById('{target[1:]}').getBoundingClientRect().top")
         assert 0 <= top < 200, top
+        # However long a section's name, the list never widens a page past the smallest phone.
+        reader.page.set_viewport_size({"width": 320, "height": 700})
+        site_dir = project.path("site")
+        with_list = sorted(
+            str(f.relative_to(site_dir))
+            for f in site_dir.rglob("*.html")
+            if 'class="fs-toc"' in f.read_text("utf-8")
+        )
+        assert "performance.html" in with_list
+        too_wide = {}
+        for path in with_list:
+            reader.open(path)
+            if (width := reader.page.evaluate("document.documentElement.scrollWidth")) > 320:
+                too_wide[path] = width
+        assert too_wide == {}
         reader.page.set_viewport_size({"width": 1280, "height": 900})
         reader.open(lavrov)
         assert not reader.page.locator("nav.fs-toc").is_visible()
