@@ -170,21 +170,11 @@ def serve(project: Project, dev_addr: str, report: Callable[[str], None], *, eng
     expected: list[str] = []
     ahead: Ahead | None = None
     if not earlier:  # nothing to show yet: check the content, then make pages as they are asked for
-        ahead = Ahead(project)
         try:
-            # The model is long-lived: left in the cyclic collector's reach, the collector walks
-            # it again and again while the engine's view of the site is loaded (about 2 s at 10,000
-            # meetings), starting as soon as it is turned back on. MkDocs' configuration and theme
-            # are loaded while workers start reading the content.
-            with long_lived_objects():
-                expected = regenerator.prepare(meanwhile=ahead.load)
+            expected, ahead = _checked_start(project, regenerator)
         except ValidationFailed as exc:
-            ahead.discard()
             report(format_problems(exc.problems, "text"))
             raise BuildFailed("fix the problems above, then run serve again") from None
-        except BaseException:
-            ahead.discard()
-            raise
     try:
         preview = Preview(project, report, expected, regenerator.make_now if expected else None, ahead)
     except EngineError as exc:
@@ -270,6 +260,49 @@ def _preview_serve(
         observer.stop()
         server.shutdown()
         server.server_close()
+
+
+# How long a save caught half-written gets to finish before the content is checked again.
+SAVE_SETTLES = 0.3
+
+
+def _checked_start(project: Project, regenerator: Regenerator) -> tuple[list[str], Ahead]:
+    """The content checked and planned for a start without docs/ (``Regenerator.prepare``), with
+    MkDocs loaded meanwhile. A file saved while it was read (an editor caught halfway through
+    writing it: an empty file) is read again, once, rather than stopping serve for it.
+
+    Raises ValidationFailed when the content is still wrong.
+    """
+    for attempt in range(2):
+        began = time.time()
+        ahead = Ahead(project)
+        try:
+            # The model is long-lived: left in the cyclic collector's reach, the collector walks
+            # it again and again while the engine's view of the site is loaded (about 2 s at 10,000
+            # meetings), starting as soon as it is turned back on. MkDocs' configuration and theme
+            # are loaded while workers start reading the content.
+            with long_lived_objects():
+                return regenerator.prepare(meanwhile=ahead.load), ahead
+        except ValidationFailed as exc:
+            ahead.discard()
+            if attempt or not _saved_since(project, exc, began):
+                raise
+            time.sleep(SAVE_SETTLES)
+        except BaseException:
+            ahead.discard()
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _saved_since(project: Project, failed: ValidationFailed, began: float) -> bool:
+    """Whether a file with a problem was written since ``began``."""
+    for problem in failed.problems:
+        try:
+            if (project.root / problem.loc.file).stat().st_mtime >= began:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _engine_serve(project: Project, dev_addr: str, report: Callable[[str], None]) -> None:

@@ -169,3 +169,39 @@ def test_serve_on_an_ipv6_address(sample: Project) -> None:
         assert status == 200 and b"</html>" in body
     finally:
         serve.stop()
+
+
+def test_a_start_reads_again_a_file_saved_while_it_was_checked(sample: Project) -> None:
+    """A start without docs/ that catches an editor halfway through saving a file (an empty file)
+    reads it again once the save is done, instead of stopping serve; a file that was already wrong
+    before the start still stops it, checked once."""
+    path = sample.root / "content/topics/arms.yaml"
+    saved = path.read_text(encoding="utf-8")
+    regenerator = serve_module.Regenerator(sample)
+    prepare = regenerator.prepare
+    calls: list[str] = []
+
+    def caught_halfway(**kwargs: object) -> list[str]:
+        calls.append(path.read_text(encoding="utf-8"))
+        try:
+            return prepare(**kwargs)  # type: ignore[arg-type]
+        finally:
+            path.write_text(saved, encoding="utf-8")  # the editor's save ends while it is checked
+
+    path.write_text("", encoding="utf-8")
+    regenerator.prepare = caught_halfway  # type: ignore[method-assign]
+    expected, ahead = serve_module._checked_start(sample, regenerator)
+    ahead.discard()
+    assert calls == ["", saved] and "topics/arms.md" in expected
+
+    broken = Project(sample.root)
+    path.write_text("", encoding="utf-8")
+    time.sleep(0.05)
+    regenerator = serve_module.Regenerator(broken)
+    calls.clear()
+    prepare = regenerator.prepare
+    regenerator.prepare = lambda **kwargs: (calls.append("checked"), prepare(**kwargs))[1]  # type: ignore[method-assign]
+    with pytest.raises(serve_module.ValidationFailed) as failed:
+        serve_module._checked_start(broken, regenerator)
+    assert calls == ["checked"]
+    assert [p.code for p in failed.value.problems] == ["empty-file"]
