@@ -194,14 +194,13 @@ def test_a_start_reads_again_a_file_saved_while_it_was_checked(sample: Project) 
     ahead.discard()
     assert calls == ["", saved] and "topics/arms.md" in expected
 
-    broken = Project(sample.root)
     path.write_text("", encoding="utf-8")
     time.sleep(0.05)
-    regenerator = serve_module.Regenerator(broken)
+    regenerator = serve_module.Regenerator(sample)
     calls.clear()
     prepare = regenerator.prepare
     regenerator.prepare = lambda **kwargs: (calls.append("checked"), prepare(**kwargs))[1]  # type: ignore[method-assign]
     with pytest.raises(serve_module.ValidationFailed) as failed:
-        serve_module._checked_start(broken, regenerator)
+        serve_module._checked_start(sample, regenerator)
     assert calls == ["checked"]
     assert [p.code for p in failed.value.problems] == ["empty-file"]

@@ -6,8 +6,8 @@
 // as messages {type: 3, data: {items: [[page, its sections…], …]}}, each item saying which of
 // the query's words it holds (terms). They are put in order here of how many of the words a page
 // holds in any of its parts; then the page whose title is the query; then of how many of the
-// words its own entry (title, opening, keywords) holds; keeping the theme's order otherwise. None is dropped: a typo, or a word no page holds, still
-// finds what the theme finds.
+// words its own entry (title, opening, keywords) holds; keeping the theme's order otherwise.
+// None is dropped: a typo, or a word no page holds, still finds what the theme finds.
 (function () {
   var Worker = window.Worker;  // on file://, the iframe shim that stands in for workers
   if (!Worker) return;
@@ -39,10 +39,9 @@
     return group.filter(function (item) { return item && String(item.location).indexOf("#") < 0; });
   }
 
-  // Whether the page's title is the query itself, stop words aside ("Russia", not "Russian
-  // media"); titles reach here marked up where they match.
-  function named(group) {
-    var page = top(group)[0];
+  // Whether the page's own entry is titled as the query, stop words aside ("Russia", not
+  // "Russian media"); titles reach here marked up where they match.
+  function named(page) {
     if (!page || !page.title || !page.terms) return 0;
     var asked = Object.keys(page.terms).filter(function (w) { return !LEFT_OUT[w]; }).sort();
     INERT.body.innerHTML = page.title;  // a document of its own: nothing in it loads or runs
@@ -57,7 +56,8 @@
     if (!message || message.type !== RESULT || !message.data || !Array.isArray(message.data.items)) return;
     var items = message.data.items;
     var ranked = items.map(function (group, i) {
-      return { group: group, held: held(group), named: named(group), first: held(top(group)), at: i };
+      var own = top(group);
+      return { group: group, held: held(group), named: named(own[0]), first: held(own), at: i };
     });
     ranked.sort(function (a, b) {
       return b.held - a.held || b.named - a.named || b.first - a.first || a.at - b.at;
